@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test command: installs Azurite (npm ci), builds everything that can be built here with warnings as errors,
+# runs every test suite (the suites start Azurite themselves, in memory on loopback) and ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ ! -x node_modules/.bin/azurite ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+bash scripts/functions-check.sh
+dotnet build Omni.Offline.slnf -c Release -nologo -clp:ErrorsOnly
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" \
+    --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+done
+
+passed=0; failed=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f))
+done
+if [ "$files" -eq 0 ]; then
+  echo "no test results were written"; status=1
+elif [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the run failed outside any test (a crashed test host, a failed fixture): count it
+fi
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace Omni.Engine.Events;
+
+/// <summary>
+/// One provider-neutral event on the Omni timeline. Serialized snake_case (see <see cref="Json.OmniJson"/>);
+/// times are UTC. Fields a provider does not carry stay null (or false for flags).
+/// </summary>
+public sealed record OmniEvent
+{
+    /// <summary>Deterministic id derived from the idempotency key; see <see cref="EventKey"/>.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>The messaging network: whatsapp, discord, telegram, slack, webhook.</summary>
+    public required string Channel { get; init; }
+
+    /// <summary>The adapter that delivered it: evolution, discord, telegram, slack, webhook.</summary>
+    public required string Provider { get; init; }
+
+    /// <summary>The configured connection (one WhatsApp number, one bot) named in the webhook URL.</summary>
+    public required string Instance { get; init; }
+
+    public required string EventKind { get; init; }
+
+    public required string ContentType { get; init; }
+
+    /// <summary>The provider's own id for the event (message id, or a content hash where it has none).</summary>
+    public required string ProviderEventId { get; init; }
+
+    /// <summary>The provider's event name, e.g. <c>messages.upsert</c>.</summary>
+    public string? ProviderEventType { get; init; }
+
+    /// <summary>Event name plus inner message type, e.g. <c>messages.upsert/stickerMessage</c>: the catalogue's unit.</summary>
+    public string? Shape { get; init; }
+
+    public string? ProviderMessageId { get; init; }
+    public string? ConversationId { get; init; }
+    public string? SenderHandle { get; init; }
+    public string? SenderName { get; init; }
+
+    /// <summary>Resolved by the identity registry; null until it runs.</summary>
+    public string? IdentityId { get; init; }
+
+    public bool FromMe { get; init; }
+    public bool IsForwarded { get; init; }
+    public bool IsViewOnce { get; init; }
+    public bool IsGroup { get; init; }
+    public bool IsEphemeral { get; init; }
+
+    public string? Text { get; init; }
+
+    public string? MediaMimeType { get; init; }
+    public long? MediaSizeBytes { get; init; }
+    public double? MediaDurationSeconds { get; init; }
+    public string? MediaFileName { get; init; }
+    public string? MediaUrl { get; init; }
+
+    public string? ReplyToMessageId { get; init; }
+    public string? TargetMessageId { get; init; }
+    public string? ReactionEmoji { get; init; }
+
+    /// <summary>Receipt status (delivered, read, played, ...), presence state, connection state, poll selection, group action: the kind's own detail.</summary>
+    public string? Status { get; init; }
+
+    public DateTimeOffset? OccurredAt { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Name of the archived raw payload blob this event was normalized from.</summary>
+    public required string RawBlob { get; init; }
+
+    /// <summary>The provider's own JSON for this event, with inline base64 media stripped.</summary>
+    public JsonElement? ProviderMetadata { get; init; }
+}

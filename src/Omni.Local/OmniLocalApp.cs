@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Omni.Local.Emulator;
+using Omni.Local.Queue;
+using Omni.Services;
+using Omni.Services.Configuration;
+using Omni.Services.Http;
+
+namespace Omni.Local;
+
+/// <summary>Builds the offline host. <c>Program</c> runs it; tests and the benchmark build it with their own settings.</summary>
+public static class OmniLocalApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Omni enforces its own body limit (Omni:Ingest:MaxBodyBytes) to answer 413 in its error shape.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
+        builder.Services.AddHostedService<LocalStorageStartup>();
+        builder.Services.AddOmni(builder.Configuration);
+        builder.Services.AddSingleton<IngestQueueConsumer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueueConsumer>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var result = error is BadHttpRequestException bad
+                ? ApiError.Create(bad.StatusCode, "bad_request", bad.Message)
+                : ApiError.Create(StatusCodes.Status500InternalServerError, "internal", "an unexpected error occurred; it has been logged");
+            await result.ExecuteAsync(context);
+        }));
+        app.MapOmniRoutes();
+        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
+        return app;
+    }
+
+    private static void PrintBanner(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<OmniOptions>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Omni.Local");
+        logger.LogInformation("Omni.Local listening on {Urls}", string.Join(", ", app.Urls));
+        if (!app.Environment.IsDevelopment())
+        {
+            return;
+        }
+
+        // Development only: the demo settings live in appsettings.Development.json and are meant to be copied into curl.
+        foreach (var (name, instance) in options.Instances)
+        {
+            logger.LogInformation("Instance {Instance} ({Provider}): POST {Url}/api/webhooks/{Provider}/{Instance} with header x-webhook-secret: {Secret}",
+                name, instance.Provider, app.Urls.FirstOrDefault(), instance.Provider, name, instance.WebhookSecret);
+        }
+
+        foreach (var (name, key) in options.Keys)
+        {
+            logger.LogInformation("Query key {Name}: x-functions-key: {Secret}", name, key.Secret);
+        }
+    }
+}

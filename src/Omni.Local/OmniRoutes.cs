@@ -1,0 +1,22 @@
+using Omni.Services.Http;
+
+namespace Omni.Local;
+
+/// <summary>The HTTP surface, route for route the same as the Functions app's triggers. Each route only delegates.</summary>
+public static class OmniRoutes
+{
+    public static WebApplication MapOmniRoutes(this WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPost("/webhooks/{provider}/{instance}", (HttpRequest request, string provider, string instance, WebhookEndpoint endpoint, CancellationToken ct) =>
+            endpoint.HandleAsync(request, provider, instance, ct));
+        api.MapGet("/events", (HttpRequest request, EventsEndpoints endpoints, CancellationToken ct) => endpoints.ListAsync(request, ct));
+        api.MapGet("/events/{event_id}", (HttpRequest request, string event_id, EventsEndpoints endpoints, CancellationToken ct) =>
+            endpoints.GetAsync(request, event_id, ct));
+        api.MapGet("/events/{event_id}/raw", (HttpRequest request, string event_id, EventsEndpoints endpoints, CancellationToken ct) =>
+            endpoints.GetRawAsync(request, event_id, ct));
+        api.MapGet("/deadletters", (HttpRequest request, EventsEndpoints endpoints, CancellationToken ct) => endpoints.ListDeadLettersAsync(request, ct));
+        api.MapPost("/replay", (HttpRequest request, EventsEndpoints endpoints, CancellationToken ct) => endpoints.ReplayAsync(request, ct));
+        return app;
+    }
+}

@@ -1,0 +1,4 @@
+using Omni.Local;
+
+var app = OmniLocalApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,80 @@
+namespace Omni.Services.Configuration;
+
+/// <summary>
+/// Everything Omni reads from configuration, under the <c>Omni</c> section
+/// (environment: <c>Omni__Instances__demo__WebhookSecret</c>, <c>Omni__Keys__admin__Secret</c>, ...).
+/// </summary>
+public sealed class OmniOptions
+{
+    public const string Section = "Omni";
+
+    /// <summary>Provider connections by instance name (the <c>{instance}</c> of the webhook URL).</summary>
+    public Dictionary<string, InstanceOptions> Instances { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Query keys by name; callers present the secret in <c>x-functions-key</c>.</summary>
+    public Dictionary<string, QueryKeyOptions> Keys { get; init; } = new(StringComparer.Ordinal);
+
+    public IngestOptions Ingest { get; init; } = new();
+
+    public StorageOptions Storage { get; init; } = new();
+
+    public NormalizerOptions Normalizer { get; init; } = new();
+}
+
+public sealed class InstanceOptions
+{
+    /// <summary>The adapter that posts for this instance: <c>evolution</c> (default).</summary>
+    public string Provider { get; init; } = "evolution";
+
+    /// <summary>Shared secret: the <c>x-webhook-secret</c> value, or the HS256 key of Evolution's <c>jwt_key</c> mode.</summary>
+    public string? WebhookSecret { get; init; }
+}
+
+public sealed class QueryKeyOptions
+{
+    public string? Secret { get; init; }
+
+    /// <summary>Comma-separated instance names this key may read; empty means all.</summary>
+    public string? Instances { get; init; }
+}
+
+public sealed class IngestOptions
+{
+    /// <summary>Largest webhook body accepted; larger answers 413. Default 25 MB.</summary>
+    public long MaxBodyBytes { get; init; } = 25L * 1024 * 1024;
+}
+
+public sealed class StorageOptions
+{
+    /// <summary>A connection string (<c>UseDevelopmentStorage=true</c> locally). When empty the service URIs and a managed identity are used.</summary>
+    public string? ConnectionString { get; init; }
+
+    public Uri? BlobServiceUri { get; init; }
+    public Uri? QueueServiceUri { get; init; }
+    public Uri? TableServiceUri { get; init; }
+
+    /// <summary>Client id of a user-assigned managed identity; empty uses the default credential chain.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>Prefix for every container, queue and table name (lowercase letters and digits); lets tests and benchmarks share one account.</summary>
+    public string Prefix { get; init; } = "";
+}
+
+public sealed class NormalizerOptions
+{
+    /// <summary>Deliveries of one queue message before it moves to the poison queue (same as host.json's maxDequeueCount).</summary>
+    public int MaxDequeueCount { get; init; } = 5;
+
+    /// <summary>Whether Omni.Local runs its queue consumer (tests switch it off to simulate a crash before normalizing).</summary>
+    public bool Enabled { get; init; } = true;
+
+    public int BatchSize { get; init; } = 16;
+
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delay before a failed message is delivered again: the Functions queue trigger's <c>visibilityTimeout</c> (host.json).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest pause between polls of an empty queue.</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,87 @@
+using Azure.Data.Tables;
+using Omni.Services.Storage;
+
+namespace Omni.Services.DeadLetters;
+
+/// <summary>
+/// The quarantine: every payload that could not become events, with the reason. Keyed by instance and ingest id,
+/// newest first; recording the same ingest id again (a replay, a second poison delivery) updates one record.
+/// </summary>
+public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
+{
+    /// <summary>Partition for queue messages that name no instance (not ours at all).</summary>
+    public const string NoInstance = "_none";
+
+    public async Task RecordAsync(DeadLetter letter, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(TableKeys.Escape(letter.Instance ?? NoInstance), RowKeyFor(letter))
+        {
+            ["IngestId"] = letter.IngestId,
+            ["Provider"] = letter.Provider,
+            ["Instance"] = letter.Instance,
+            ["BlobName"] = letter.BlobName,
+            ["Stage"] = letter.Stage,
+            ["Reason"] = Truncate(letter.Reason, 8000),
+            ["Attempts"] = letter.Attempts,
+            ["ReceivedAt"] = letter.ReceivedAt,
+            ["RecordedAt"] = time.GetUtcNow(),
+        };
+        await storage.DeadLetters.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DeadLetterRecord>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)
+    {
+        var query = instance is null
+            ? storage.DeadLetters.QueryAsync<TableEntity>(maxPerPage: limit, cancellationToken: cancellationToken)
+            : storage.DeadLetters.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(instance)}"), maxPerPage: limit, cancellationToken: cancellationToken);
+        var records = new List<DeadLetterRecord>();
+        await foreach (var row in query)
+        {
+            records.Add(new DeadLetterRecord(
+                row.GetString("IngestId"),
+                row.GetString("Provider"),
+                row.GetString("Instance"),
+                row.GetString("BlobName"),
+                row.GetString("Stage") ?? "normalize",
+                row.GetString("Reason") ?? "",
+                row.GetInt32("Attempts") ?? 1,
+                row.GetDateTimeOffset("ReceivedAt"),
+                row.GetDateTimeOffset("RecordedAt") ?? row.Timestamp ?? default));
+            if (records.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return records;
+    }
+
+    private static string RowKeyFor(DeadLetter letter) =>
+        TableKeys.NewestFirst(letter.ReceivedAt ?? DateTimeOffset.UnixEpoch) + "|" + TableKeys.Escape(letter.IngestId ?? Omni.Engine.Events.EventKey.ContentHash(letter.Reason));
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>What is recorded when a payload is quarantined. Stage: <c>normalize</c> (unreadable payload), <c>poison</c> (failed every delivery), <c>queue</c> (not an ingest message).</summary>
+public sealed record DeadLetter(
+    string? IngestId,
+    string? Provider,
+    string? Instance,
+    string? BlobName,
+    string Stage,
+    string Reason,
+    int Attempts,
+    DateTimeOffset? ReceivedAt);
+
+/// <summary>A dead-letter record as the API returns it.</summary>
+public sealed record DeadLetterRecord(
+    string? IngestId,
+    string? Provider,
+    string? Instance,
+    string? BlobName,
+    string Stage,
+    string Reason,
+    int Attempts,
+    DateTimeOffset? ReceivedAt,
+    DateTimeOffset RecordedAt);

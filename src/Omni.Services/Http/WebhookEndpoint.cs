@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http;
+using Omni.Engine.Webhooks;
+using Omni.Services.Configuration;
+using Omni.Services.Ingest;
+using Omni.Services.Normalize;
+
+namespace Omni.Services.Http;
+
+/// <summary>
+/// <c>POST /api/webhooks/{provider}/{instance}</c>: find the instance, authenticate the caller, bound the body,
+/// archive and enqueue, answer 202. Every refusal happens before anything is written.
+/// </summary>
+public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry normalizers, IngestService ingest, TimeProvider time)
+{
+    public async Task<IResult> HandleAsync(HttpRequest request, string provider, string instance, CancellationToken cancellationToken)
+    {
+        if (!options.Instances.TryGetValue(instance, out var config) ||
+            !string.Equals(config.Provider, provider, StringComparison.Ordinal) ||
+            !normalizers.Supports(provider))
+        {
+            return ApiError.NotFound($"no {provider} instance named '{instance}' is configured");
+        }
+
+        var auth = Authenticate(provider, config, request);
+        if (!auth.IsAuthenticated)
+        {
+            return ApiError.Unauthorized(auth.Reason);
+        }
+
+        var limit = options.Ingest.MaxBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        var body = await BoundedBody.ReadAsync(request.Body, limit, cancellationToken);
+        if (body is null)
+        {
+            return TooLarge(limit);
+        }
+
+        var accepted = await ingest.AcceptAsync(provider, instance, body, request.ContentType, cancellationToken);
+        return Results.Json(new { ingest_id = accepted.IngestId }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private WebhookAuthResult Authenticate(string provider, InstanceOptions config, HttpRequest request) => provider switch
+    {
+        "evolution" => EvolutionWebhookAuthentication.Authenticate(
+            config.WebhookSecret,
+            request.Headers[EvolutionWebhookAuthentication.SecretHeader],
+            request.Headers.Authorization,
+            time.GetUtcNow()),
+        _ => WebhookAuthResult.Fail($"no authentication scheme is defined for provider '{provider}'"),
+    };
+
+    private static IResult TooLarge(long limit) => ApiError.TooLarge($"the body exceeds the {limit} byte limit");
+}
+
+/// <summary>Reads a request body into memory, giving up (null) as soon as it passes the limit.</summary>
+public static class BoundedBody
+{
+    public static async Task<BinaryData?> ReadAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return new BinaryData(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+}

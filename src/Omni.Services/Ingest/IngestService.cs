@@ -1,0 +1,23 @@
+using Omni.Services.Storage;
+
+namespace Omni.Services.Ingest;
+
+/// <summary>
+/// Accepts an authenticated webhook body: archive it unchanged, then enqueue a claim check. Only when both are
+/// done does the caller get its 202, so nothing acknowledged is ever lost.
+/// </summary>
+public sealed class IngestService(OmniStorage storage, RawArchive archive, TimeProvider time)
+{
+    public async Task<IngestMessage> AcceptAsync(string provider, string instance, BinaryData body, string? contentType, CancellationToken cancellationToken)
+    {
+        var receivedAt = time.GetUtcNow();
+        // Version 7 GUIDs sort by time, so ingest ids (and blob names within an hour) list in arrival order.
+        var ingestId = Guid.CreateVersion7(receivedAt).ToString("N");
+        var blobName = RawArchive.BlobNameFor(provider, instance, receivedAt, ingestId);
+        var message = new IngestMessage(ingestId, provider, instance, blobName, receivedAt);
+
+        await archive.PutAsync(blobName, body, contentType, message, cancellationToken);
+        await storage.IngestQueue.SendMessageAsync(message.ToJson(), cancellationToken);
+        return message;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Omni.Engine.Normalization;
+using Omni.Engine.Normalization.Evolution;
+using Omni.Services.Configuration;
+using Omni.Services.DeadLetters;
+using Omni.Services.Events;
+using Omni.Services.Http;
+using Omni.Services.Ingest;
+using Omni.Services.Normalize;
+using Omni.Services.Replay;
+using Omni.Services.Storage;
+
+namespace Omni.Services;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything both hosts share: options, storage clients, the pipeline services and the HTTP handlers.</summary>
+    public static IServiceCollection AddOmni(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(OmniOptions.Section).Get<OmniOptions>() ?? new OmniOptions();
+        foreach (var name in options.Instances.Keys.Where(n => !Omni.Engine.Events.EventKey.IsValidInstanceName(n)))
+        {
+            throw new InvalidOperationException(
+                $"Omni:Instances:{name}: instance names may use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");
+        }
+
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageOperationCounter>();
+        services.AddSingleton(sp => new OmniStorage(options.Storage, sp.GetRequiredService<StorageOperationCounter>()));
+
+        services.AddSingleton<IPayloadNormalizer, EvolutionNormalizer>();
+        services.AddSingleton<NormalizerRegistry>();
+        services.AddSingleton<RawArchive>();
+        services.AddSingleton<IngestService>();
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton<NormalizeProcessor>();
+        services.AddSingleton<IngestQueueHandler>();
+        services.AddSingleton<ReplayService>();
+
+        services.AddSingleton<QueryKeyAuthorizer>();
+        services.AddSingleton<WebhookEndpoint>();
+        services.AddSingleton<EventsEndpoints>();
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Omni.Services.Configuration;
+
+namespace Omni.Services.Storage;
+
+/// <summary>
+/// The Azure Storage clients Omni works with, created once. A connection string (Azurite) or service URIs with a
+/// managed identity (Azure). Queue messages are Base64-encoded, as the Functions queue trigger expects.
+/// </summary>
+public sealed class OmniStorage
+{
+    public OmniStorage(StorageOptions options, StorageOperationCounter? counter = null)
+    {
+        Names = new StorageNames(options.Prefix);
+        var blobOptions = new BlobClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var tableOptions = new TableClientOptions();
+        if (counter is not null)
+        {
+            blobOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+            queueOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+            tableOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            Blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
+            Queues = new QueueServiceClient(options.ConnectionString, queueOptions);
+            Tables = new TableServiceClient(options.ConnectionString, tableOptions);
+        }
+        else
+        {
+            TokenCredential credential = string.IsNullOrWhiteSpace(options.ClientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId));
+            Blobs = new BlobServiceClient(Require(options.BlobServiceUri, "BlobServiceUri"), credential, blobOptions);
+            Queues = new QueueServiceClient(Require(options.QueueServiceUri, "QueueServiceUri"), credential, queueOptions);
+            Tables = new TableServiceClient(Require(options.TableServiceUri, "TableServiceUri"), credential, tableOptions);
+        }
+
+        RawArchive = Blobs.GetBlobContainerClient(Names.RawContainer);
+        Oversize = Blobs.GetBlobContainerClient(Names.OversizeContainer);
+        IngestQueue = Queues.GetQueueClient(Names.IngestQueue);
+        IngestPoisonQueue = Queues.GetQueueClient(Names.IngestPoisonQueue);
+        Events = Tables.GetTableClient(Names.EventsTable);
+        DeadLetters = Tables.GetTableClient(Names.DeadLettersTable);
+    }
+
+    public StorageNames Names { get; }
+    public BlobServiceClient Blobs { get; }
+    public QueueServiceClient Queues { get; }
+    public TableServiceClient Tables { get; }
+    public BlobContainerClient RawArchive { get; }
+    public BlobContainerClient Oversize { get; }
+    public QueueClient IngestQueue { get; }
+    public QueueClient IngestPoisonQueue { get; }
+    public TableClient Events { get; }
+    public TableClient DeadLetters { get; }
+
+    /// <summary>Creates whatever does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await Task.WhenAll(
+            RawArchive.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Oversize.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            IngestQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            IngestPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Events.CreateIfNotExistsAsync(cancellationToken),
+            DeadLetters.CreateIfNotExistsAsync(cancellationToken));
+    }
+
+    private static Uri Require(Uri? uri, string name) =>
+        uri ?? throw new InvalidOperationException($"Omni:Storage:{name} is required when Omni:Storage:ConnectionString is not set.");
+}

@@ -1,0 +1,23 @@
+namespace Omni.Services.Storage;
+
+/// <summary>The names of every container, queue and table Omni uses, with the configured prefix applied.</summary>
+public sealed class StorageNames(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    /// <summary>Raw webhook bodies, unchanged: <c>{provider}/{instance}/yyyy/MM/dd/HH/{ingest_id}</c>.</summary>
+    public string RawContainer => Prefix + "raw";
+
+    /// <summary>Event bodies too large for a table entity.</summary>
+    public string OversizeContainer => Prefix + "events-oversize";
+
+    /// <summary>Claim-check messages pointing at raw blobs.</summary>
+    public string IngestQueue => Prefix + "ingest";
+
+    /// <summary>Where a message goes after <c>MaxDequeueCount</c> failed deliveries (the Functions convention).</summary>
+    public string IngestPoisonQueue => IngestQueue + "-poison";
+
+    public string EventsTable => Prefix + "Events";
+
+    public string DeadLettersTable => Prefix + "DeadLetters";
+}

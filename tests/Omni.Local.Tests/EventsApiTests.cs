@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using Omni.Local.Tests.Support;
+
+namespace Omni.Local.Tests;
+
+[Collection(UsesAzurite.Name)]
+public sealed class EventsApiTests(AzuriteFixture azurite)
+{
+    private static async Task<OmniHost> HostWithEventsAsync(AzuriteFixture azurite, int count)
+    {
+        var host = await OmniHost.StartAsync(azurite, consumer: false);
+        for (var i = 0; i < count; i++)
+        {
+            var jid = i % 2 == 0 ? "5511999990002@s.whatsapp.net" : "5511999990003@s.whatsapp.net";
+            await host.IngestAsync(EvolutionPayloads.Text($"3EB0PAGE{i:D8}", $"message {i}", jid, timestamp: 1764000000 + i));
+        }
+
+        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        return host;
+    }
+
+    [Fact]
+    public async Task ListEvents_PagesNewestFirstWithoutGapsOrRepeats()
+    {
+        await using var host = await HostWithEventsAsync(azurite, 7);
+        var seen = new List<string>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            var page = await host.GetJsonAsync("/api/events?instance=demo&limit=3" + (continuation is null ? "" : "&continuation=" + continuation));
+            seen.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("text").GetString()!));
+            continuation = page.TryGetProperty("continuation", out var c) ? c.GetString() : null;
+            pages++;
+        }
+        while (continuation is not null);
+
+        Assert.Equal(Enumerable.Range(0, 7).Reverse().Select(i => $"message {i}"), seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task ListEvents_ByConversation_OnlyThatConversationNewestFirst()
+    {
+        await using var host = await HostWithEventsAsync(azurite, 6);
+        var events = await host.ListEventsAsync(conversationId: "5511999990003@s.whatsapp.net");
+        Assert.Equal(["message 5", "message 3", "message 1"], events.Select(e => e.GetProperty("text").GetString()));
+        Assert.All(events, e => Assert.Equal("5511999990003@s.whatsapp.net", e.GetProperty("conversation_id").GetString()));
+    }
+
+    [Fact]
+    public async Task GetEvent_ByIdAndRaw_ReturnsEventAndArchivedBytes()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var body = EvolutionPayloads.Text("3EB0GETBYID000001", "find me");
+        await host.IngestAsync(body);
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        var listed = Assert.Single(await host.ListEventsAsync());
+        var eventId = listed.GetProperty("event_id").GetString()!;
+
+        var fetched = await host.GetJsonAsync($"/api/events/{eventId}");
+        Assert.Equal("find me", fetched.GetProperty("text").GetString());
+        Assert.Equal(listed.GetProperty("raw_blob").GetString(), fetched.GetProperty("raw_blob").GetString());
+
+        using var raw = await host.Client.GetAsync($"/api/events/{eventId}/raw");
+        Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
+        Assert.Equal(body, await raw.Content.ReadAsByteArrayAsync());
+
+        using var missing = await host.Client.GetAsync("/api/events/evt_0000000000000000000000000000000000000000");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Event_WithTextTooLargeForATableProperty_IsStoredThroughABlobAndReadBackWhole()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var text = string.Concat(Enumerable.Repeat("0123456789", 10_000)); // 100,000 chars: over the 32K-char property limit
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0OVERSIZE00001", text));
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+
+        var listed = Assert.Single(await host.ListEventsAsync());
+        Assert.Equal(text, listed.GetProperty("text").GetString());
+        Assert.Equal(JsonValueKind.Object, listed.GetProperty("provider_metadata").ValueKind);
+        Assert.Empty(await host.ListDeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task QueryRoutes_WithoutOrWithWrongKey_401()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        foreach (var path in new[] { "/api/events?instance=demo", "/api/events/evt_x", "/api/events/evt_x/raw", "/api/deadletters" })
+        {
+            using var none = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, path);
+            wrong.Headers.Add("x-functions-key", "wrong");
+            using var wrongResponse = await anonymous.SendAsync(wrong);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
+        }
+
+        using var replay = await anonymous.PostAsync("/api/replay", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/events", "instance")]
+    [InlineData("/api/events?instance=demo&limit=0", "limit")]
+    [InlineData("/api/events?instance=demo&limit=501", "limit")]
+    [InlineData("/api/events?instance=demo&limit=abc", "limit")]
+    [InlineData("/api/events?instance=demo&continuation=%%%", "continuation")]
+    public async Task ListEvents_BadParameters_400NamingTheParameter(string path, string named)
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        using var response = await host.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(named, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
