@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 using Omni.Local.Tests.Support;
@@ -119,5 +120,30 @@ public sealed class EventsApiTests(AzuriteFixture azurite)
         using var response = await host.Client.GetAsync(path);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(named, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
+
+[Collection(UsesAzurite.Name)]
+public sealed class EventStoreIndexTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task ListBySenderAndKind_ServeTheirIndexesNewestFirst()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0IDX000000001", "a1", "5511999990010@s.whatsapp.net", 1764000001));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0IDX000000002", "b1", "5511999990011@s.whatsapp.net", 1764000002));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0IDX000000003", "a2", "5511999990010@s.whatsapp.net", 1764000003));
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        var store = host.Services.GetRequiredService<Omni.Services.Events.EventStore>();
+
+        var bySender = await store.ListBySenderAsync("demo", "5511999990010@s.whatsapp.net", 10, null, CancellationToken.None);
+        Assert.Equal(["a2", "a1"], bySender.Events.Select(e => e.Text));
+
+        var firstPage = await store.ListByKindAsync("demo", "message", 2, null, CancellationToken.None);
+        Assert.Equal(["a2", "b1"], firstPage.Events.Select(e => e.Text));
+        var secondPage = await store.ListByKindAsync("demo", "message", 2, firstPage.Continuation, CancellationToken.None);
+        Assert.Equal(["a1"], secondPage.Events.Select(e => e.Text));
+        Assert.Null(secondPage.Continuation);
+        Assert.Empty((await store.ListByKindAsync("demo", "reaction", 10, null, CancellationToken.None)).Events);
     }
 }

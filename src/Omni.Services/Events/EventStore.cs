@@ -17,6 +17,8 @@ namespace Omni.Services.Events;
 /// <item><c>id|{event_id}</c> — the canonical row (the idempotency guard).</item>
 /// <item><c>t|{newest-first time}|{event_id}</c> — the instance timeline.</item>
 /// <item><c>c|{conversation}|{newest-first time}|{event_id}</c> — conversation timelines.</item>
+/// <item><c>s|{sender handle}|{newest-first time}|{event_id}</c> — what one handle sent (identity timelines are the union of their handles).</item>
+/// <item><c>k|{event kind}|{newest-first time}|{event_id}</c> — the instance's events of one kind.</item>
 /// </list>
 /// Every row carries the whole event as JSON, so any listing is one range read. Events whose JSON exceeds what an
 /// entity property holds keep the full JSON in a blob (<c>EventBlob</c>) and a trimmed copy in the row.
@@ -29,6 +31,8 @@ public sealed class EventStore(OmniStorage storage)
     private const string CanonicalPrefix = "id|";
     private const string TimelinePrefix = "t|";
     private const string ConversationPrefix = "c|";
+    private const string SenderPrefix = "s|";
+    private const string KindPrefix = "k|";
 
     /// <summary>Writes the event unless it exists. Returns false when it was already stored (a duplicate).</summary>
     public async Task<bool> TryAddAsync(OmniEvent e, CancellationToken cancellationToken)
@@ -37,13 +41,23 @@ public sealed class EventStore(OmniStorage storage)
         var sortKey = TableKeys.NewestFirst(e.OccurredAt ?? e.ReceivedAt);
         var (json, blobName) = await InlineOrOffloadAsync(e, cancellationToken);
 
-        var rowKeys = new List<string> { CanonicalPrefix + e.EventId, $"{TimelinePrefix}{sortKey}|{e.EventId}" };
+        var rowKeys = new List<string>
+        {
+            CanonicalPrefix + e.EventId,
+            $"{TimelinePrefix}{sortKey}|{e.EventId}",
+            $"{KindPrefix}{e.EventKind}|{sortKey}|{e.EventId}",
+        };
         if (!string.IsNullOrEmpty(e.ConversationId))
         {
             rowKeys.Add($"{ConversationPrefix}{TableKeys.Escape(e.ConversationId)}|{sortKey}|{e.EventId}");
         }
 
-        // One partition, three entities of < 64 KiB each: far inside a transaction's 100 entities / 4 MiB.
+        if (!string.IsNullOrEmpty(e.SenderHandle))
+        {
+            rowKeys.Add($"{SenderPrefix}{TableKeys.Escape(e.SenderHandle)}|{sortKey}|{e.EventId}");
+        }
+
+        // One partition, at most five entities of < 64 KiB each: far inside a transaction's 100 entities / 4 MiB.
         var actions = rowKeys.Select(rk => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, rk, e, json, blobName)));
         try
         {
@@ -68,11 +82,20 @@ public sealed class EventStore(OmniStorage storage)
     }
 
     /// <summary>Newest first; a conversation's events when <paramref name="conversationId"/> is given, else the instance's.</summary>
-    public async Task<EventPage> ListAsync(string instance, string? conversationId, int limit, string? continuation, CancellationToken cancellationToken)
+    public Task<EventPage> ListAsync(string instance, string? conversationId, int limit, string? continuation, CancellationToken cancellationToken) =>
+        ListByPrefixAsync(instance, string.IsNullOrEmpty(conversationId) ? TimelinePrefix : $"{ConversationPrefix}{TableKeys.Escape(conversationId)}|",
+            limit, continuation, cancellationToken);
+
+    /// <summary>Newest first: what one sender handle sent on one instance.</summary>
+    public Task<EventPage> ListBySenderAsync(string instance, string senderHandle, int limit, string? continuation, CancellationToken cancellationToken) =>
+        ListByPrefixAsync(instance, $"{SenderPrefix}{TableKeys.Escape(senderHandle)}|", limit, continuation, cancellationToken);
+
+    /// <summary>Newest first: the instance's events of one kind.</summary>
+    public Task<EventPage> ListByKindAsync(string instance, string eventKind, int limit, string? continuation, CancellationToken cancellationToken) =>
+        ListByPrefixAsync(instance, $"{KindPrefix}{TableKeys.Escape(eventKind)}|", limit, continuation, cancellationToken);
+
+    private async Task<EventPage> ListByPrefixAsync(string instance, string prefix, int limit, string? continuation, CancellationToken cancellationToken)
     {
-        var prefix = string.IsNullOrEmpty(conversationId)
-            ? TimelinePrefix
-            : $"{ConversationPrefix}{TableKeys.Escape(conversationId)}|";
         var after = DecodeContinuation(continuation) ?? prefix;
         if (!after.StartsWith(prefix, StringComparison.Ordinal))
         {
