@@ -1,0 +1,157 @@
+using System.Text.Json;
+
+namespace Omni.Engine.Workflows.Actions;
+
+/// <summary>The six action categories, in the order steps run.</summary>
+public enum ActionCategory
+{
+    Guard = 0,
+    Transform = 1,
+    Route = 2,
+    Validate = 3,
+    Persist = 4,
+    Meta = 5,
+}
+
+public static class ActionCategories
+{
+    /// <summary>guard → transform → route → validate → persist → meta.</summary>
+    public static string OrderText { get; } = "guard → transform → route → validate → persist → meta";
+
+    /// <summary>The category named by an action id's first segment (<c>route.reply</c> → Route).</summary>
+    public static bool TryFromActionId(string actionId, out ActionCategory category)
+    {
+        ArgumentNullException.ThrowIfNull(actionId);
+        var dot = actionId.IndexOf('.', StringComparison.Ordinal);
+        var prefix = dot < 0 ? actionId : actionId[..dot];
+        (var found, category) = prefix switch
+        {
+            "guard" => (true, ActionCategory.Guard),
+            "transform" => (true, ActionCategory.Transform),
+            "route" => (true, ActionCategory.Route),
+            "validate" => (true, ActionCategory.Validate),
+            "persist" => (true, ActionCategory.Persist),
+            "meta" => (true, ActionCategory.Meta),
+            _ => (false, ActionCategory.Guard),
+        };
+        return found;
+    }
+
+    public static string Name(ActionCategory category) => category switch
+    {
+        ActionCategory.Guard => "guard",
+        ActionCategory.Transform => "transform",
+        ActionCategory.Route => "route",
+        ActionCategory.Validate => "validate",
+        ActionCategory.Persist => "persist",
+        _ => "meta",
+    };
+}
+
+/// <summary>The type of an action parameter (the <c>with:</c> values).</summary>
+public enum ParameterType
+{
+    Text,
+    WholeNumber,
+    Number,
+    Boolean,
+    Duration,
+    TextList,
+    Choice,
+}
+
+public static class ParameterTypes
+{
+    /// <summary>The name used in docs and the registry API: string, int, number, bool, duration, string_list, enum.</summary>
+    public static string Name(ParameterType type) => type switch
+    {
+        ParameterType.Text => "string",
+        ParameterType.WholeNumber => "int",
+        ParameterType.Number => "number",
+        ParameterType.Boolean => "bool",
+        ParameterType.Duration => "duration",
+        ParameterType.TextList => "string_list",
+        _ => "enum",
+    };
+}
+
+/// <summary>
+/// One parameter an action takes. String parameters may hold <c>{{ }}</c> templates, rendered per run.
+/// Create them with the factory methods.
+/// </summary>
+public sealed record ParameterDescriptor
+{
+    public required string Name { get; init; }
+
+    public required ParameterType Type { get; init; }
+
+    public bool Required { get; init; }
+
+    /// <summary>Filled in when the step does not give the parameter (JSON, so it serializes as-is).</summary>
+    public JsonElement? Default { get; init; }
+
+    public string Description { get; init; } = string.Empty;
+
+    /// <summary>The allowed values of an enum parameter.</summary>
+    public IReadOnlyList<string> Values { get; init; } = [];
+
+    /// <summary>Inclusive bounds of an int parameter.</summary>
+    public long? Minimum { get; init; }
+
+    public long? Maximum { get; init; }
+
+    public static ParameterDescriptor Text(string name, string description, bool required = false, string? defaultValue = null) =>
+        new() { Name = name, Type = ParameterType.Text, Required = required, Description = description, Default = Json(defaultValue) };
+
+    public static ParameterDescriptor WholeNumber(string name, string description, bool required = false, long? defaultValue = null, long? minimum = null, long? maximum = null) =>
+        new() { Name = name, Type = ParameterType.WholeNumber, Required = required, Description = description, Default = Json(defaultValue), Minimum = minimum, Maximum = maximum };
+
+    public static ParameterDescriptor Number(string name, string description, bool required = false, double? defaultValue = null) =>
+        new() { Name = name, Type = ParameterType.Number, Required = required, Description = description, Default = Json(defaultValue) };
+
+    public static ParameterDescriptor Bool(string name, string description, bool required = false, bool? defaultValue = null) =>
+        new() { Name = name, Type = ParameterType.Boolean, Required = required, Description = description, Default = Json(defaultValue) };
+
+    public static ParameterDescriptor Duration(string name, string description, bool required = false, string? defaultValue = null) =>
+        new() { Name = name, Type = ParameterType.Duration, Required = required, Description = description, Default = Json(defaultValue) };
+
+    public static ParameterDescriptor TextList(string name, string description, bool required = false) =>
+        new() { Name = name, Type = ParameterType.TextList, Required = required, Description = description };
+
+    public static ParameterDescriptor Choice(string name, string description, IReadOnlyList<string> values, bool required = false, string? defaultValue = null) =>
+        new() { Name = name, Type = ParameterType.Choice, Required = required, Description = description, Values = values, Default = Json(defaultValue) };
+
+    private static JsonElement? Json<T>(T? value) => value is null ? null : JsonSerializer.SerializeToElement(value);
+}
+
+/// <summary>
+/// What the engine knows about an action: a pure descriptor. Hosts pair it with an executor; custom actions
+/// register a descriptor without touching the engine.
+/// </summary>
+public sealed record ActionDescriptor
+{
+    /// <summary>The registry id, e.g. <c>route.reply</c>. Its first segment is the category.</summary>
+    public required string Id { get; init; }
+
+    public required string Description { get; init; }
+
+    public IReadOnlyList<ParameterDescriptor> Parameters { get; init; } = [];
+
+    /// <summary>The default fallback chain, tried in order; the providers a step may name. Empty: the action has no providers.</summary>
+    public IReadOnlyList<string> Providers { get; init; } = [];
+
+    /// <summary>True when running it changes the world (sends, forwards, notifies): the host must deduplicate by effect key.</summary>
+    public bool IsSideEffect { get; init; }
+
+    /// <summary>
+    /// When set, the action is also addressable as <c>&lt;Id&gt;.&lt;label&gt;</c> (e.g. <c>guard.contact_override.vip</c>);
+    /// the label is passed as this parameter.
+    /// </summary>
+    public string? LabelParameter { get; init; }
+
+    public ActionCategory Category => ActionCategories.TryFromActionId(Id, out var category)
+        ? category
+        : throw new InvalidOperationException($"action id '{Id}' does not start with a category");
+
+    public ParameterDescriptor? Parameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+}
