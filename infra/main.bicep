@@ -38,6 +38,7 @@ param tableNames string[] = [
   'DeadLetters'
   'Identities'
   'IdentityHandles'
+  'IdentityLinks'
   'Catalog'
   'WorkflowRuns'
 ]

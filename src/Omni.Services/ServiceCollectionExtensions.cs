@@ -7,6 +7,7 @@ using Omni.Services.Configuration;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Http;
+using Omni.Services.Identity;
 using Omni.Services.Ingest;
 using Omni.Services.Normalize;
 using Omni.Services.Replay;
@@ -40,10 +41,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NormalizeProcessor>();
         services.AddSingleton<IngestQueueHandler>();
         services.AddSingleton<ReplayService>();
+        services.AddOmniIdentity(options);
 
         services.AddSingleton<QueryKeyAuthorizer>();
         services.AddSingleton<WebhookEndpoint>();
         services.AddSingleton<EventsEndpoints>();
+        services.AddSingleton<IdentitiesEndpoints>();
         return services;
     }
 }

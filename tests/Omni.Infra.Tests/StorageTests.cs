@@ -55,6 +55,7 @@ public class StorageTests
     [InlineData("DeadLetters")]
     [InlineData("Identities")]
     [InlineData("IdentityHandles")]
+    [InlineData("IdentityLinks")]
     [InlineData("Catalog")]
     [InlineData("WorkflowRuns")]
     public void Tables_Expected_Exist(string name) =>

@@ -19,6 +19,8 @@ public sealed class OmniOptions
     public StorageOptions Storage { get; init; } = new();
 
     public NormalizerOptions Normalizer { get; init; } = new();
+
+    public Identity.IdentityOptions Identity { get; init; } = new();
 }
 
 public sealed class InstanceOptions

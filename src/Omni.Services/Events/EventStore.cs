@@ -94,6 +94,19 @@ public sealed class EventStore(OmniStorage storage)
     public Task<EventPage> ListByKindAsync(string instance, string eventKind, int limit, string? continuation, CancellationToken cancellationToken) =>
         ListByPrefixAsync(instance, $"{KindPrefix}{TableKeys.Escape(eventKind)}|", limit, continuation, cancellationToken);
 
+    /// <summary>
+    /// Where an event sits in every newest-first index: <c>{newest-first time}|{event_id}</c>. Listings that merge
+    /// several indexes (an identity's timeline over its handles) page by it.
+    /// </summary>
+    public static string PositionOf(OmniEvent e) => $"{TableKeys.NewestFirst(e.OccurredAt ?? e.ReceivedAt)}{TableKeys.Separator}{e.EventId}";
+
+    /// <summary>
+    /// A continuation for <see cref="ListBySenderAsync"/> that starts after <paramref name="position"/>: a
+    /// <see cref="PositionOf"/> value, or <c>{newest-first time}|~</c> to start strictly before that time.
+    /// </summary>
+    public static string SenderContinuation(string senderHandle, string position) =>
+        EncodeContinuation($"{SenderPrefix}{TableKeys.Escape(senderHandle)}|{position}");
+
     private async Task<EventPage> ListByPrefixAsync(string instance, string prefix, int limit, string? continuation, CancellationToken cancellationToken)
     {
         var after = DecodeContinuation(continuation) ?? prefix;

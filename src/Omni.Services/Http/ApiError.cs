@@ -17,6 +17,8 @@ public static class ApiError
 
     public static IResult NotFound(string message) => Create(StatusCodes.Status404NotFound, "not_found", message);
 
+    public static IResult Conflict(string message) => Create(StatusCodes.Status409Conflict, "conflict", message);
+
     public static IResult TooLarge(string message) => Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", message);
 
     private sealed record ErrorBody(ErrorContent Error);

@@ -1,6 +1,7 @@
 using Omni.Engine.Normalization;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
+using Omni.Services.Identity;
 using Omni.Services.Ingest;
 
 namespace Omni.Services.Normalize;
@@ -9,7 +10,8 @@ namespace Omni.Services.Normalize;
 /// Turns one archived payload into stored events. Payloads that can never succeed (blob gone, unreadable, no
 /// normalizer, a normalizer bug) are quarantined at once with the reason; storage failures throw so the host retries.
 /// </summary>
-public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters)
+public sealed class NormalizeProcessor(
+    RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, IdentityResolver identities)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
@@ -43,8 +45,10 @@ public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry no
             return await QuarantineAsync(message, attempt, reason, cancellationToken);
         }
 
+        // Each sender resolved to an identity (cached: no storage operation for a handle seen before), identity_id stamped.
+        var stamped = await identities.StampAsync(result.Events, cancellationToken);
         var added = 0;
-        foreach (var e in result.Events)
+        foreach (var e in stamped)
         {
             if (await events.TryAddAsync(e, cancellationToken))
             {

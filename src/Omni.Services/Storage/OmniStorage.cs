@@ -48,6 +48,9 @@ public sealed class OmniStorage
         IngestPoisonQueue = Queues.GetQueueClient(Names.IngestPoisonQueue);
         Events = Tables.GetTableClient(Names.EventsTable);
         DeadLetters = Tables.GetTableClient(Names.DeadLettersTable);
+        Identities = Tables.GetTableClient(Names.IdentitiesTable);
+        IdentityHandles = Tables.GetTableClient(Names.IdentityHandlesTable);
+        IdentityLinks = Tables.GetTableClient(Names.IdentityLinksTable);
     }
 
     public StorageNames Names { get; }
@@ -60,6 +63,9 @@ public sealed class OmniStorage
     public QueueClient IngestPoisonQueue { get; }
     public TableClient Events { get; }
     public TableClient DeadLetters { get; }
+    public TableClient Identities { get; }
+    public TableClient IdentityHandles { get; }
+    public TableClient IdentityLinks { get; }
 
     /// <summary>Creates whatever does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
@@ -71,6 +77,10 @@ public sealed class OmniStorage
             IngestPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Events.CreateIfNotExistsAsync(cancellationToken),
             DeadLetters.CreateIfNotExistsAsync(cancellationToken));
+        await Task.WhenAll(
+            Identities.CreateIfNotExistsAsync(cancellationToken),
+            IdentityHandles.CreateIfNotExistsAsync(cancellationToken),
+            IdentityLinks.CreateIfNotExistsAsync(cancellationToken));
     }
 
     private static Uri Require(Uri? uri, string name) =>

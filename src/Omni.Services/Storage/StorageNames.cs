@@ -20,4 +20,13 @@ public sealed class StorageNames(string prefix)
     public string EventsTable => Prefix + "Events";
 
     public string DeadLettersTable => Prefix + "DeadLetters";
+
+    /// <summary>Identity profiles and, in each identity's partition, the handles it owns (an index of <see cref="IdentityHandlesTable"/>).</summary>
+    public string IdentitiesTable => Prefix + "Identities";
+
+    /// <summary>Handle ownership, keyed by channel and handle: the one place that says which identity a handle belongs to.</summary>
+    public string IdentityHandlesTable => Prefix + "IdentityHandles";
+
+    /// <summary>Append-only history of links, merges and unmerges, with their evidence.</summary>
+    public string IdentityLinksTable => Prefix + "IdentityLinks";
 }

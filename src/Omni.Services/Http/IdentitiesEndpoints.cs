@@ -1,0 +1,378 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Omni.Engine.Events;
+using Omni.Engine.Identity;
+using Omni.Engine.Json;
+using Omni.Services.Configuration;
+using Omni.Services.Identity;
+
+namespace Omni.Services.Http;
+
+/// <summary>
+/// The identity registry's API: search, get, link a handle, merge, unmerge, an identity's timeline, edit. Reading needs a
+/// query key (an instance-scoped key sees only its instances' events in a timeline); changing needs a key that may read
+/// every instance. Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
+/// </summary>
+public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer keys, IdentityService identities, IdentityTimeline timeline)
+{
+    private const int MaxBodyBytes = 64 * 1024;
+    private const string Actor = "api";
+    private static readonly string[] KnownChannels = [Channels.WhatsApp, Channels.Discord, Channels.Telegram, Channels.Slack, Channels.Webhook];
+
+    /// <summary><c>GET /api/identities?q=&amp;limit=</c>.</summary>
+    public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!TryParseLimit(request.Query["limit"], out var limit))
+        {
+            return ApiError.BadRequest($"limit must be a whole number from 1 to {EventsEndpoints.MaxLimit}");
+        }
+
+        string? q = request.Query["q"];
+        if (q is { Length: > 200 })
+        {
+            return ApiError.BadRequest("q must be at most 200 characters");
+        }
+
+        return Json(new { identities = await identities.SearchAsync(q, limit, cancellationToken) });
+    }
+
+    /// <summary><c>GET /api/identities/{identity_id}</c>.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        return await identities.GetAsync(identityId, cancellationToken) is { } identity ? Json(identity) : NotFound(identityId);
+    }
+
+    /// <summary><c>GET /api/identities/{identity_id}/links</c>: the identity's history of links, merges and unmerges, oldest first.</summary>
+    public async Task<IResult> HistoryAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        if (await identities.GetAsync(identityId, cancellationToken) is null)
+        {
+            return NotFound(identityId);
+        }
+
+        return Json(new { links = await identities.HistoryAsync(identityId, EventsEndpoints.MaxLimit, cancellationToken) });
+    }
+
+    /// <summary><c>POST /api/identities/{identity_id}/handles {"channel", "handle", "instance"?, "is_primary"?}</c>.</summary>
+    public async Task<IResult> LinkHandleAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (AuthorizeChange(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, error) = await ReadObjectAsync(request, ["channel", "handle", "instance", "is_primary"], cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var channel = Str(body, "channel");
+        var handleText = Str(body, "handle");
+        var instance = Str(body, "instance");
+        if (channel is null || !KnownChannels.Contains(channel))
+        {
+            return ApiError.BadRequest($"channel is required, one of {string.Join(", ", KnownChannels)}");
+        }
+
+        if (HandleRules.Normalize(channel, handleText) is not { } handle || !HandleRules.IsPersonHandle(channel, handle))
+        {
+            return ApiError.BadRequest($"handle is required and must be a {channel} address of a person (e.g. a JID or phone number for whatsapp)");
+        }
+
+        if (HandleRules.IsInstanceScoped(channel) != (instance is not null))
+        {
+            return ApiError.BadRequest(HandleRules.IsInstanceScoped(channel)
+                ? $"{channel} ids are unique only within one connection: instance is required"
+                : $"{channel} handles are the same on every instance: leave instance out");
+        }
+
+        if (instance is not null && !options.Instances.ContainsKey(instance))
+        {
+            return ApiError.BadRequest($"no instance named '{instance}' is configured");
+        }
+
+        if (!TryBool(body, "is_primary", out var isPrimary))
+        {
+            return ApiError.BadRequest("is_primary must be true or false");
+        }
+
+        return await Guard(async () => await identities.LinkAsync(identityId, new HandleKey(channel, handle, instance), isPrimary, Actor, cancellationToken)
+            is { } linked ? Json(new { link = linked.Link, identity = linked.Identity }) : NotFound(identityId));
+    }
+
+    /// <summary><c>POST /api/identities/{identity_id}/merge {"from_identity_id"}</c>.</summary>
+    public async Task<IResult> MergeAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (AuthorizeChange(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, error) = await ReadObjectAsync(request, ["from_identity_id"], cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (Str(body, "from_identity_id") is not { } fromId)
+        {
+            return ApiError.BadRequest("from_identity_id is required");
+        }
+
+        return await Guard(async () =>
+        {
+            var merged = await identities.MergeAsync(identityId, fromId, Actor, cancellationToken);
+            return Json(new { merge_id = merged.Merge.LinkId, merge = merged.Merge, identity = merged.Identity, from_identity = merged.FromIdentity });
+        });
+    }
+
+    /// <summary><c>POST /api/identities/{identity_id}/unmerge {"merge_id"}</c>.</summary>
+    public async Task<IResult> UnmergeAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (AuthorizeChange(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, error) = await ReadObjectAsync(request, ["merge_id"], cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (Str(body, "merge_id") is not { } mergeId)
+        {
+            return ApiError.BadRequest("merge_id is required");
+        }
+
+        return await Guard(async () =>
+        {
+            var undone = await identities.UnmergeAsync(identityId, mergeId, Actor, cancellationToken);
+            return Json(new
+            {
+                merge_id = mergeId,
+                unmerge = undone.Unmerge,
+                skipped = undone.Skipped.Select(s => new { channel = s.Key.Channel, handle = s.Key.Handle, instance = s.Key.Instance, reason = s.Reason }),
+                identity = undone.Identity,
+                restored_identity = undone.RestoredIdentity,
+            });
+        });
+    }
+
+    /// <summary><c>PATCH /api/identities/{identity_id} {"display_name"?, "preferred_channel"?, "entity_type"?}</c>.</summary>
+    public async Task<IResult> PatchAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (AuthorizeChange(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var (body, error) = await ReadObjectAsync(request, ["display_name", "preferred_channel", "entity_type"], cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var displayName = Str(body, "display_name")?.Trim();
+        var preferred = Str(body, "preferred_channel");
+        var entityType = Str(body, "entity_type");
+        if (displayName is null && preferred is null && entityType is null)
+        {
+            return ApiError.BadRequest("send at least one of display_name, preferred_channel, entity_type (as strings)");
+        }
+
+        if (displayName is { Length: 0 or > 200 })
+        {
+            return ApiError.BadRequest("display_name must be 1 to 200 characters");
+        }
+
+        if (preferred is not null && !KnownChannels.Contains(preferred))
+        {
+            return ApiError.BadRequest($"preferred_channel must be one of {string.Join(", ", KnownChannels)}");
+        }
+
+        if (entityType is not null && !EntityTypes.All.Contains(entityType))
+        {
+            return ApiError.BadRequest($"entity_type must be one of {string.Join(", ", EntityTypes.All)}");
+        }
+
+        return await Guard(async () => await identities.PatchAsync(identityId, new IdentityPatch(displayName, preferred, entityType), cancellationToken)
+            is { } identity ? Json(identity) : NotFound(identityId));
+    }
+
+    /// <summary><c>GET /api/identities/{identity_id}/events?from=&amp;to=&amp;limit=&amp;continuation=</c>.</summary>
+    public async Task<IResult> EventsAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!TryParseLimit(request.Query["limit"], out var limit))
+        {
+            return ApiError.BadRequest($"limit must be a whole number from 1 to {EventsEndpoints.MaxLimit}");
+        }
+
+        if (!TryParseTime(request.Query["from"], out var from))
+        {
+            return ApiError.BadRequest("from must be an ISO-8601 time, e.g. 2026-11-23T00:00:00Z");
+        }
+
+        if (!TryParseTime(request.Query["to"], out var to))
+        {
+            return ApiError.BadRequest("to must be an ISO-8601 time, e.g. 2026-11-24T00:00:00Z");
+        }
+
+        if (from is not null && to is not null && to <= from)
+        {
+            return ApiError.BadRequest("to must be after from");
+        }
+
+        // A key scoped to some instances sees those instances' events only.
+        var readable = options.Instances.Keys.Where(i => keys.Authorize(request, i) is null).ToList();
+        try
+        {
+            var page = await timeline.ListAsync(identityId, readable, from, to, limit, request.Query["continuation"], cancellationToken);
+            return page is null ? NotFound(identityId) : Json(new { events = page.Events, continuation = page.Continuation });
+        }
+        catch (ArgumentException e)
+        {
+            return ApiError.BadRequest(e.Message);
+        }
+    }
+
+    /// <summary>Changes reach across instances, so they need a key that may read every configured instance.</summary>
+    private IResult? AuthorizeChange(HttpRequest request)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        return options.Instances.Keys.Any(i => keys.Authorize(request, i) is not null)
+            ? ApiError.Forbidden("changing identities needs a key that is not limited to some instances")
+            : null;
+    }
+
+    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (IdentityConflictException e)
+        {
+            return ApiError.Conflict(e.Message);
+        }
+        catch (IdentityNotFoundException e)
+        {
+            return ApiError.NotFound(e.Message);
+        }
+    }
+
+    private static async Task<(JsonElement Body, IResult? Error)> ReadObjectAsync(HttpRequest request, string[] allowed, CancellationToken cancellationToken)
+    {
+        var bytes = await BoundedBody.ReadAsync(request.Body, MaxBodyBytes, cancellationToken);
+        if (bytes is null)
+        {
+            return (default, ApiError.TooLarge($"the body exceeds the {MaxBodyBytes} byte limit"));
+        }
+
+        JsonElement body;
+        try
+        {
+            body = JsonSerializer.Deserialize<JsonElement>(bytes.ToMemory().Span);
+        }
+        catch (JsonException e)
+        {
+            return (default, ApiError.BadRequest("the body is not valid JSON: " + e.Message));
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (default, ApiError.BadRequest("the body must be a JSON object"));
+        }
+
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+            {
+                return (default, ApiError.BadRequest($"unknown field '{property.Name}'; expected {string.Join(", ", allowed)}"));
+            }
+
+            if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            {
+                return (default, ApiError.BadRequest($"{property.Name} must be a string{(property.Name.StartsWith("is_", StringComparison.Ordinal) ? " or boolean" : "")}"));
+            }
+
+            if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False && !property.Name.StartsWith("is_", StringComparison.Ordinal))
+            {
+                return (default, ApiError.BadRequest($"{property.Name} must be a string"));
+            }
+        }
+
+        return (body, null);
+    }
+
+    private static string? Str(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()
+            : null;
+
+    private static bool TryBool(JsonElement body, string name, out bool value)
+    {
+        value = false;
+        if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        value = element.ValueKind == JsonValueKind.True;
+        return element.ValueKind is JsonValueKind.True or JsonValueKind.False;
+    }
+
+    private static bool TryParseTime(string? text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool TryParseLimit(string? text, out int limit)
+    {
+        limit = EventsEndpoints.DefaultLimit;
+        return string.IsNullOrEmpty(text) ||
+               (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= EventsEndpoints.MaxLimit);
+    }
+
+    private static IResult NotFound(string identityId) => ApiError.NotFound($"no identity '{identityId}'");
+
+    private static IResult Json(object value) => Results.Json(value, OmniJson.Options);
+}
