@@ -2,6 +2,7 @@ using Omni.Engine.Normalization;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Ingest;
+using Omni.Services.Telemetry;
 
 namespace Omni.Services.Normalize;
 
@@ -12,6 +13,23 @@ namespace Omni.Services.Normalize;
 public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
+    {
+        // The omni.normalize span, duration histogram and duplicate counter around the unchanged processing below.
+        using var activity = OmniTelemetry.StartNormalize(message);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        NormalizeOutcome? outcome = null;
+        try
+        {
+            outcome = await NormalizeAsync(message, attempt, cancellationToken);
+            return outcome;
+        }
+        finally
+        {
+            OmniTelemetry.RecordNormalize(activity, message.Provider, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<NormalizeOutcome> NormalizeAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
         var archived = await archive.GetAsync(message.BlobName, cancellationToken);
         if (archived is null)
@@ -49,6 +67,7 @@ public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry no
             if (await events.TryAddAsync(e, cancellationToken))
             {
                 added++;
+                OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
             }
         }
 
