@@ -17,6 +17,7 @@ public static class OmniRoutes
             endpoints.GetRawAsync(request, event_id, ct));
         api.MapGet("/deadletters", (HttpRequest request, EventsEndpoints endpoints, CancellationToken ct) => endpoints.ListDeadLettersAsync(request, ct));
         api.MapPost("/replay", (HttpRequest request, EventsEndpoints endpoints, CancellationToken ct) => endpoints.ReplayAsync(request, ct));
+        api.MapGet("/health", (HealthEndpoint endpoint, CancellationToken ct) => endpoint.CheckAsync(ct));
         return app;
     }
 }

@@ -9,6 +9,7 @@ using Omni.Services.Events;
 using Omni.Services.Http;
 using Omni.Services.Ingest;
 using Omni.Services.Normalize;
+using Omni.Services.Operations;
 using Omni.Services.Replay;
 using Omni.Services.Storage;
 
@@ -44,6 +45,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<QueryKeyAuthorizer>();
         services.AddSingleton<WebhookEndpoint>();
         services.AddSingleton<EventsEndpoints>();
+
+        services.AddSingleton<NormalizerHeartbeat>();
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<HealthEndpoint>();
         return services;
     }
 }

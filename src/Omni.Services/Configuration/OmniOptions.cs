@@ -19,6 +19,8 @@ public sealed class OmniOptions
     public StorageOptions Storage { get; init; } = new();
 
     public NormalizerOptions Normalizer { get; init; } = new();
+
+    public HealthOptions Health { get; init; } = new();
 }
 
 public sealed class InstanceOptions
@@ -77,4 +79,19 @@ public sealed class NormalizerOptions
 
     /// <summary>Longest pause between polls of an empty queue.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class HealthOptions
+{
+    /// <summary>Above this many messages waiting on <c>ingest</c>, health answers 503. Unset: reported, never unhealthy.</summary>
+    public int? MaxIngestQueueDepth { get; init; }
+
+    /// <summary>Above this many messages on <c>ingest-poison</c>, health answers 503. Unset: reported, never unhealthy.</summary>
+    public int? MaxPoisonQueueDepth { get; init; }
+
+    /// <summary>How long one health result is reused (the route is anonymous; this bounds its storage traffic).</summary>
+    public TimeSpan CacheFor { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long each storage probe may take before it counts as failed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 }
