@@ -126,6 +126,24 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IDisposable
             (OmniTelemetry.ActionTag, "route.agent.default"), (OmniTelemetry.ProviderTag, "evolution"), (OmniTelemetry.OutcomeTag, "succeeded")));
     }
 
+    [Fact]
+    public void LocalTelemetry_ConsoleFlag_RegistersExportingProviders()
+    {
+        using var app = OmniLocalApp.Build(["--telemetry", "console"]);
+        Assert.NotNull(app.Services.GetService(typeof(TracerProvider)));
+        Assert.NotNull(app.Services.GetService(typeof(MeterProvider)));
+
+        using var quiet = OmniLocalApp.Build([]);
+        Assert.Null(quiet.Services.GetService(typeof(TracerProvider)));
+    }
+
+    [Fact]
+    public void LocalTelemetry_UnknownMode_RefusesToStart()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => OmniLocalApp.Build(["--telemetry", "jaeger"]));
+        Assert.Contains("'console'", e.Message, StringComparison.Ordinal);
+    }
+
     private const string ApiKey = "SECRET-API-KEY-123";
     private const string WebhookSecret = "SECRET-WEBHOOK-456";
     private const string WrongSecret = "SECRET-WRONG-789";

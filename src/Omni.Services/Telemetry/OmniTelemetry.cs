@@ -49,7 +49,7 @@ public static class OmniTelemetry
     public static readonly Meter Meter = new(Name);
 
     public static readonly Counter<long> WebhooksReceived = Meter.CreateCounter<long>(
-        "omni.webhooks.received", "{webhook}", "Webhook deliveries by provider and outcome (accepted, unauthorized, not_found, too_large, error).");
+        "omni.webhooks.received", "{webhook}", "Webhook deliveries by provider and outcome (accepted, unauthorized, not_found, too_large, rejected, error).");
 
     public static readonly Counter<long> EventsIngested = Meter.CreateCounter<long>(
         "omni.events.ingested", "{event}", "Events newly stored by the normalizer, by provider and event kind.");
