@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Omni.Local.Emulator;
 using Omni.Local.Queue;
+using Omni.Local.Telemetry;
 using Omni.Services;
 using Omni.Services.Configuration;
 using Omni.Services.Http;
+using Omni.Services.Telemetry;
 
 namespace Omni.Local;
 
@@ -28,6 +30,8 @@ public static class OmniLocalApp
         builder.Services.AddOmni(builder.Configuration);
         builder.Services.AddSingleton<IngestQueueConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueueConsumer>());
+        builder.AddOmniLocalTelemetry();
+        builder.Logging.AddOmniLogSafety();
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(async context =>
@@ -54,15 +58,15 @@ public static class OmniLocalApp
         }
 
         // Development only: the demo settings live in appsettings.Development.json and are meant to be copied into curl.
+        // Written to the terminal, not logged: logs never carry secrets (they may be exported, e.g. over OTLP).
         foreach (var (name, instance) in options.Instances)
         {
-            logger.LogInformation("Instance {Instance} ({Provider}): POST {Url}/api/webhooks/{Provider}/{Instance} with header x-webhook-secret: {Secret}",
-                name, instance.Provider, app.Urls.FirstOrDefault(), instance.Provider, name, instance.WebhookSecret);
+            Console.WriteLine($"Instance {name} ({instance.Provider}): POST {app.Urls.FirstOrDefault()}/api/webhooks/{instance.Provider}/{name} with header x-webhook-secret: {instance.WebhookSecret}");
         }
 
         foreach (var (name, key) in options.Keys)
         {
-            logger.LogInformation("Query key {Name}: x-functions-key: {Secret}", name, key.Secret);
+            Console.WriteLine($"Query key {name}: x-functions-key: {key.Secret}");
         }
     }
 }

@@ -10,6 +10,7 @@ using Omni.Services.Http;
 using Omni.Services.Identity;
 using Omni.Services.Ingest;
 using Omni.Services.Normalize;
+using Omni.Services.Operations;
 using Omni.Services.Replay;
 using Omni.Services.Storage;
 
@@ -47,6 +48,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WebhookEndpoint>();
         services.AddSingleton<EventsEndpoints>();
         services.AddSingleton<IdentitiesEndpoints>();
+
+        services.AddSingleton<NormalizerHeartbeat>();
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<HealthEndpoint>();
         return services;
     }
 }

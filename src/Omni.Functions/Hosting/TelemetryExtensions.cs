@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Omni.Services.Telemetry;
 
 namespace Omni.Functions.Hosting;
 
@@ -11,7 +12,9 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// Application Insights from the worker: the SDK (reads APPLICATIONINSIGHTS_CONNECTION_STRING) plus the Functions
-    /// integration (reads APPLICATIONINSIGHTS_AUTHENTICATION_STRING, so ingestion works with local auth disabled).
+    /// integration (reads APPLICATIONINSIGHTS_AUTHENTICATION_STRING, so ingestion works with local auth disabled);
+    /// Omni's own spans and metrics forwarded to it (<see cref="ApplicationInsightsBridge"/>); and the request log
+    /// that would print <c>?code=</c> query keys held back (<see cref="LogSafety"/>).
     /// </summary>
     public static FunctionsApplicationBuilder AddOmniTelemetry(this FunctionsApplicationBuilder builder)
     {
@@ -29,6 +32,8 @@ public static class TelemetryExtensions
             }
         });
 
+        builder.Services.AddHostedService<ApplicationInsightsBridge>();
+        builder.Logging.AddOmniLogSafety();
         return builder;
     }
 }

@@ -21,6 +21,7 @@ public sealed class OmniOptions
     public NormalizerOptions Normalizer { get; init; } = new();
 
     public Identity.IdentityOptions Identity { get; init; } = new();
+    public HealthOptions Health { get; init; } = new();
 }
 
 public sealed class InstanceOptions
@@ -79,4 +80,19 @@ public sealed class NormalizerOptions
 
     /// <summary>Longest pause between polls of an empty queue.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class HealthOptions
+{
+    /// <summary>Above this many messages waiting on <c>ingest</c>, health answers 503. Unset: reported, never unhealthy.</summary>
+    public int? MaxIngestQueueDepth { get; init; }
+
+    /// <summary>Above this many messages on <c>ingest-poison</c>, health answers 503. Unset: reported, never unhealthy.</summary>
+    public int? MaxPoisonQueueDepth { get; init; }
+
+    /// <summary>How long one health result is reused (the route is anonymous; this bounds its storage traffic).</summary>
+    public TimeSpan CacheFor { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long each storage probe may take before it counts as failed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -27,6 +27,7 @@ public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
             ["RecordedAt"] = time.GetUtcNow(),
         };
         await storage.DeadLetters.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        Telemetry.OmniTelemetry.RecordDeadLetter(letter.Stage);
     }
 
     public async Task<IReadOnlyList<DeadLetterRecord>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)

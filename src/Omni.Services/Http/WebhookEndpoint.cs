@@ -3,6 +3,7 @@ using Omni.Engine.Webhooks;
 using Omni.Services.Configuration;
 using Omni.Services.Ingest;
 using Omni.Services.Normalize;
+using Omni.Services.Telemetry;
 
 namespace Omni.Services.Http;
 
@@ -13,6 +14,23 @@ namespace Omni.Services.Http;
 public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry normalizers, IngestService ingest, TimeProvider time)
 {
     public async Task<IResult> HandleAsync(HttpRequest request, string provider, string instance, CancellationToken cancellationToken)
+    {
+        // The omni.ingest span and omni.webhooks.received counter; ids and status only, never headers or the body.
+        using var activity = OmniTelemetry.StartIngest(provider, instance);
+        try
+        {
+            var result = await AcceptAsync(request, provider, instance, cancellationToken);
+            OmniTelemetry.RecordWebhook(activity, provider, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK);
+            return result;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            OmniTelemetry.RecordWebhook(activity, provider, StatusCodes.Status500InternalServerError);
+            throw;
+        }
+    }
+
+    private async Task<IResult> AcceptAsync(HttpRequest request, string provider, string instance, CancellationToken cancellationToken)
     {
         if (!options.Instances.TryGetValue(instance, out var config) ||
             !string.Equals(config.Provider, provider, StringComparison.Ordinal) ||

@@ -1,4 +1,5 @@
 using Omni.Services.Storage;
+using Omni.Services.Telemetry;
 
 namespace Omni.Services.Ingest;
 
@@ -15,6 +16,7 @@ public sealed class IngestService(OmniStorage storage, RawArchive archive, TimeP
         var ingestId = Guid.CreateVersion7(receivedAt).ToString("N");
         var blobName = RawArchive.BlobNameFor(provider, instance, receivedAt, ingestId);
         var message = new IngestMessage(ingestId, provider, instance, blobName, receivedAt);
+        OmniTelemetry.TagIngestId(ingestId);
 
         await archive.PutAsync(blobName, body, contentType, message, cancellationToken);
         await storage.IngestQueue.SendMessageAsync(message.ToJson(), cancellationToken);

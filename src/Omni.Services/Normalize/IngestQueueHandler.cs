@@ -1,6 +1,7 @@
 using Omni.Services.Configuration;
 using Omni.Services.DeadLetters;
 using Omni.Services.Ingest;
+using Omni.Services.Operations;
 
 namespace Omni.Services.Normalize;
 
@@ -9,7 +10,7 @@ namespace Omni.Services.Normalize;
 /// trigger, or Omni.Local's consumer); this owns the decisions: parse, process, and on the last allowed delivery
 /// record the failure in the dead-letter table before the host moves the message to the poison queue.
 /// </summary>
-public sealed class IngestQueueHandler(NormalizeProcessor processor, DeadLetterStore deadLetters, OmniOptions options)
+public sealed class IngestQueueHandler(NormalizeProcessor processor, DeadLetterStore deadLetters, OmniOptions options, NormalizerHeartbeat heartbeat)
 {
     public int MaxDequeueCount => options.Normalizer.MaxDequeueCount;
 
@@ -25,7 +26,13 @@ public sealed class IngestQueueHandler(NormalizeProcessor processor, DeadLetterS
 
         try
         {
-            return await processor.ProcessAsync(message, (int)dequeueCount, cancellationToken);
+            var outcome = await processor.ProcessAsync(message, (int)dequeueCount, cancellationToken);
+            if (outcome.Added > 0)
+            {
+                await heartbeat.RecordAsync(cancellationToken);
+            }
+
+            return outcome;
         }
         catch (Exception ex) when (dequeueCount >= MaxDequeueCount && ex is not OperationCanceledException)
         {

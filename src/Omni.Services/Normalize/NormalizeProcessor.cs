@@ -3,6 +3,7 @@ using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Identity;
 using Omni.Services.Ingest;
+using Omni.Services.Telemetry;
 
 namespace Omni.Services.Normalize;
 
@@ -14,6 +15,23 @@ public sealed class NormalizeProcessor(
     RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, IdentityResolver identities)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
+    {
+        // The omni.normalize span, duration histogram and duplicate counter around the unchanged processing below.
+        using var activity = OmniTelemetry.StartNormalize(message);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        NormalizeOutcome? outcome = null;
+        try
+        {
+            outcome = await NormalizeAsync(message, attempt, cancellationToken);
+            return outcome;
+        }
+        finally
+        {
+            OmniTelemetry.RecordNormalize(activity, message.Provider, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<NormalizeOutcome> NormalizeAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
         var archived = await archive.GetAsync(message.BlobName, cancellationToken);
         if (archived is null)
@@ -53,6 +71,7 @@ public sealed class NormalizeProcessor(
             if (await events.TryAddAsync(e, cancellationToken))
             {
                 added++;
+                OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
             }
         }
 

@@ -5,7 +5,7 @@ namespace Omni.Services.Storage;
 
 /// <summary>
 /// Counts every request the Azure SDK clients send (retries included), by service. The benchmark and the tests use
-/// it to hold the line on storage operations per ingested event.
+/// it to hold the line on storage operations per ingested event; it also feeds the <c>omni.storage.operations</c> counter.
 /// </summary>
 public sealed class StorageOperationCounter : HttpPipelineSynchronousPolicy
 {
@@ -26,14 +26,17 @@ public sealed class StorageOperationCounter : HttpPipelineSynchronousPolicy
         if (host.Contains(".table.", StringComparison.Ordinal) || uri.Port == TablePort)
         {
             Interlocked.Increment(ref _table);
+            Telemetry.OmniTelemetry.RecordStorageOperation("table");
         }
         else if (host.Contains(".queue.", StringComparison.Ordinal) || uri.Port == QueuePort)
         {
             Interlocked.Increment(ref _queue);
+            Telemetry.OmniTelemetry.RecordStorageOperation("queue");
         }
         else
         {
             Interlocked.Increment(ref _blob);
+            Telemetry.OmniTelemetry.RecordStorageOperation("blob");
         }
     }
 

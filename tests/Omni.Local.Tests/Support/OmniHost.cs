@@ -45,7 +45,8 @@ public sealed class OmniHost : IAsyncDisposable
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
 
     public static async Task<OmniHost> StartAsync(
-        AzuriteFixture azurite, string? prefix = null, bool consumer = true, IDictionary<string, string?>? settings = null)
+        AzuriteFixture azurite, string? prefix = null, bool consumer = true, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         prefix ??= NewPrefix();
         var config = new Dictionary<string, string?>
@@ -68,7 +69,11 @@ public sealed class OmniHost : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = OmniLocalApp.Build(["--environment", "Testing"], builder => builder.Configuration.AddInMemoryCollection(config));
+        var app = OmniLocalApp.Build(["--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            configure?.Invoke(builder);
+        });
         app.Services.GetRequiredService<StorageOperationCounter>().QueuePort = azurite.QueuePort;
         app.Services.GetRequiredService<StorageOperationCounter>().TablePort = azurite.TablePort;
         await app.StartAsync();
