@@ -29,6 +29,11 @@ public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
         await storage.DeadLetters.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>Whether this payload was already recorded (a replay or redelivery of a quarantined payload).</summary>
+    public async Task<bool> ExistsAsync(DeadLetter letter, CancellationToken cancellationToken) =>
+        (await storage.DeadLetters.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.Escape(letter.Instance ?? NoInstance), RowKeyFor(letter), ["RowKey"], cancellationToken)).HasValue;
+
     public async Task<IReadOnlyList<DeadLetterRecord>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)
     {
         var query = instance is null

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Omni.Engine.Normalization;
+using Omni.Services.Catalog;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Ingest;
@@ -9,10 +11,12 @@ namespace Omni.Services.Normalize;
 /// Turns one archived payload into stored events. Payloads that can never succeed (blob gone, unreadable, no
 /// normalizer, a normalizer bug) are quarantined at once with the reason; storage failures throw so the host retries.
 /// </summary>
-public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters)
+public sealed class NormalizeProcessor(
+    RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, CatalogStore catalog, TimeProvider time)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
+        var startedAt = time.GetUtcNow();
         var archived = await archive.GetAsync(message.BlobName, cancellationToken);
         if (archived is null)
         {
@@ -27,6 +31,7 @@ public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry no
         var payload = new RawPayload(message.Provider, message.Instance, message.IngestId, message.BlobName,
             message.ReceivedAt, archived.ContentType, archived.Content.ToMemory());
         NormalizationResult result;
+        var watch = Stopwatch.StartNew();
         try
         {
             result = normalizer.Normalize(payload);
@@ -43,10 +48,11 @@ public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry no
             return await QuarantineAsync(message, attempt, reason, cancellationToken);
         }
 
+        var timing = new NormalizeTiming(startedAt, watch.Elapsed);
         var added = 0;
         foreach (var e in result.Events)
         {
-            if (await events.TryAddAsync(e, cancellationToken))
+            if (await events.TryAddAsync(e, timing, cancellationToken))
             {
                 added++;
             }
@@ -57,9 +63,15 @@ public sealed class NormalizeProcessor(RawArchive archive, NormalizerRegistry no
 
     private async Task<NormalizeOutcome> QuarantineAsync(IngestMessage message, int attempt, string reason, CancellationToken cancellationToken)
     {
-        await deadLetters.RecordAsync(
-            new DeadLetter(message.IngestId, message.Provider, message.Instance, message.BlobName, "normalize", reason, attempt, message.ReceivedAt),
-            cancellationToken);
+        var letter = new DeadLetter(message.IngestId, message.Provider, message.Instance, message.BlobName, "normalize", reason, attempt, message.ReceivedAt);
+        var isNew = !await deadLetters.ExistsAsync(letter, cancellationToken);
+        await deadLetters.RecordAsync(letter, cancellationToken);
+        if (isNew)
+        {
+            // Counted once per quarantined payload (a crash between the two writes undercounts by one; quarantine is rare).
+            await catalog.RecordQuarantineAsync(message.Instance, message.Provider, message.IngestId, reason, message.ReceivedAt, cancellationToken);
+        }
+
         return new NormalizeOutcome(0, 0, reason);
     }
 }
