@@ -8,7 +8,10 @@ var concurrency = Arg("--concurrency", 16);
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 
 var report = await IngestBenchmark.RunAsync(messages, concurrency);
-var markdown = report.ToMarkdown();
+var queries = await QueryBenchmark.RunAsync(readers: 16);
+var sb = new System.Text.StringBuilder(report.ToMarkdown());
+queries.AppendMarkdown(sb);
+var markdown = sb.ToString();
 await File.WriteAllTextAsync(output, markdown);
 Console.WriteLine(markdown);
 Console.WriteLine($"written to {Path.GetFullPath(output)}");

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Engine.Normalization;
 using Omni.Engine.Normalization.Evolution;
+using Omni.Services.Catalog;
 using Omni.Services.Configuration;
+using Omni.Services.Conversations;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Http;
@@ -13,6 +15,7 @@ using Omni.Services.Normalize;
 using Omni.Services.Operations;
 using Omni.Services.Replay;
 using Omni.Services.Storage;
+using Omni.Services.Traces;
 
 namespace Omni.Services;
 
@@ -52,6 +55,25 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NormalizerHeartbeat>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<HealthEndpoint>();
+
+        services.AddOmniQueries();
+        return services;
+    }
+
+    /// <summary>The read side for agents: event queries, conversations, catalogue, traces, and the rows the normalizer keeps for them.</summary>
+    private static IServiceCollection AddOmniQueries(this IServiceCollection services)
+    {
+        services.AddSingleton<AggregateRows>();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<CatalogStore>();
+        // Applied, in this order, in each new event's transaction (see EventStore.TryAddAsync).
+        services.AddSingleton<IEventAggregate>(sp => sp.GetRequiredService<ConversationStore>());
+        services.AddSingleton<IEventAggregate>(sp => sp.GetRequiredService<CatalogStore>());
+        services.TryAddSingleton<IWorkflowTriggerIndex, NoWorkflowTriggers>();
+        services.TryAddSingleton<IWorkflowRunLog, NoWorkflowRuns>();
+        services.AddSingleton<EventQueryService>();
+        services.AddSingleton<TraceService>();
+        services.AddSingleton<QueryEndpoints>();
         return services;
     }
 }

@@ -109,7 +109,14 @@ public sealed class EventsApiTests(AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData("/api/events", "instance")]
+    [InlineData("/api/events?instnace=demo", "instnace")]
+    [InlineData("/api/events?instance=demo&order=up", "order")]
+    [InlineData("/api/events?instance=demo&from=yesterday", "from")]
+    [InlineData("/api/events?instance=demo&from_me=yes", "from_me")]
+    [InlineData("/api/events?instance=demo&event_kind=mesage", "event_kind")]
+    [InlineData("/api/events?instance=demo&content_type=gif", "content_type")]
+    [InlineData("/api/events?instance=demo&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "to")]
+    [InlineData("/api/events?instance=demo&continuation=eyJxIjoiYWJjIiwiYyI6eyJkZW1vIjpudWxsfX0", "continuation")]
     [InlineData("/api/events?instance=demo&limit=0", "limit")]
     [InlineData("/api/events?instance=demo&limit=501", "limit")]
     [InlineData("/api/events?instance=demo&limit=abc", "limit")]

@@ -226,9 +226,12 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         var senders = new[] { "5511933330001@s.whatsapp.net", "5511933330002@s.whatsapp.net", "5511933330003@s.whatsapp.net" };
         var lidPair = "\"senderLid\": \"100000000000033@lid\"";
-        for (var i = 0; i < senders.Length; i++)
+        // Warm every cache: the senders' identities, their conversation summaries, and each catalogue counter shard
+        // (the catalogue rotates over its shards, reading each once per process).
+        var warmUp = Omni.Services.Catalog.CatalogStore.ShardsPerProcess + senders.Length;
+        for (var i = 0; i < warmUp; i++)
         {
-            await host.IngestAsync(IdentityPayloads.Direct($"WARM{i}", senders[i], "warm", 1764000000 + i, keyExtras: i == 0 ? lidPair : ""));
+            await host.IngestAsync(IdentityPayloads.Direct($"WARM{i}", senders[i % 3], "warm", 1764000000 + i, keyExtras: i == 0 ? lidPair : ""));
         }
 
         await DrainAsync(host);
@@ -246,7 +249,8 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         var events = (await host.ListEventsAsync()).Where(e => e.GetProperty("text").GetString() != "warm").ToList();
         Assert.Equal(n, events.Count);
         Assert.Equal(3, events.Select(e => e.GetProperty("identity_id").GetString()).Distinct().Count());
-        // Each event's own transaction and nothing else: every sender (and the LID paired with the first) is cached.
+        // Each event's own transaction and nothing else: every sender (and the LID paired with the first), conversation
+        // summary and counter shard is cached.
         Assert.Equal(n, tableOps);
     }
 

@@ -4,18 +4,18 @@ using Omni.Services.Http;
 
 namespace Omni.Functions.Query;
 
-/// <summary>The read side: <c>GET /api/events</c>, <c>/api/events/{event_id}</c> and <c>/api/events/{event_id}/raw</c>.</summary>
+/// <summary>The read side: <c>GET /api/events</c> (filtered, paged), <c>/api/events/{event_id}</c> and <c>/api/events/{event_id}/raw</c>.</summary>
 /// <remarks>
 /// Anonymous: Omni checks its own query keys (see <c>WebhookFunction</c>). The route variable is spelled
 /// <c>{eventId}</c> after the C# parameter it binds to; it matches exactly the URLs Omni.Local's <c>{event_id}</c> does.
 /// </remarks>
-public sealed class EventsFunctions(EventsEndpoints endpoints)
+public sealed class EventsFunctions(EventsEndpoints endpoints, QueryEndpoints queries)
 {
     [Function("ListEvents")]
     public Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        endpoints.ListAsync(request, cancellationToken);
+        queries.ListEventsAsync(request, cancellationToken);
 
     [Function("GetEvent")]
     public Task<IResult> GetAsync(

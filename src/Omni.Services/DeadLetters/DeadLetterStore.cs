@@ -30,6 +30,11 @@ public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
         Telemetry.OmniTelemetry.RecordDeadLetter(letter.Stage);
     }
 
+    /// <summary>Whether this payload was already recorded (a replay or redelivery of a quarantined payload).</summary>
+    public async Task<bool> ExistsAsync(DeadLetter letter, CancellationToken cancellationToken) =>
+        (await storage.DeadLetters.GetEntityIfExistsAsync<TableEntity>(
+            TableKeys.Escape(letter.Instance ?? NoInstance), RowKeyFor(letter), ["RowKey"], cancellationToken)).HasValue;
+
     public async Task<IReadOnlyList<DeadLetterRecord>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)
     {
         var query = instance is null

@@ -19,11 +19,13 @@ namespace Omni.Services.Events;
 /// <item><c>c|{conversation}|{newest-first time}|{event_id}</c> — conversation timelines.</item>
 /// <item><c>s|{sender handle}|{newest-first time}|{event_id}</c> — what one handle sent (identity timelines are the union of their handles).</item>
 /// <item><c>k|{event kind}|{newest-first time}|{event_id}</c> — the instance's events of one kind.</item>
+/// <item><c>i|{identity id}|{newest-first time}|{event_id}</c> — what one identity did (only when the event carries an identity_id).</item>
 /// </list>
+/// Aggregate rows (<see cref="IEventAggregate"/>: conversation summaries, catalogue counters) ride in the same transaction.
 /// Every row carries the whole event as JSON, so any listing is one range read. Events whose JSON exceeds what an
 /// entity property holds keep the full JSON in a blob (<c>EventBlob</c>) and a trimmed copy in the row.
 /// </summary>
-public sealed class EventStore(OmniStorage storage)
+public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate> aggregates)
 {
     /// <summary>Table string properties hold 64 KiB (32K UTF-16 chars); stay well below.</summary>
     public const int MaxInlineJsonChars = 30_000;
@@ -33,9 +35,21 @@ public sealed class EventStore(OmniStorage storage)
     private const string ConversationPrefix = "c|";
     private const string SenderPrefix = "s|";
     private const string KindPrefix = "k|";
+    private const string IdentityPrefix = "i|";
+
+    /// <summary>A transaction holds at most 100 entities and 4 MiB.</summary>
+    private const int MaxTransactionEntities = 100;
+    private const long MaxTransactionBytes = 4L * 1024 * 1024;
+    private const int MaxConflictRetries = 10;
 
     /// <summary>Writes the event unless it exists. Returns false when it was already stored (a duplicate).</summary>
-    public async Task<bool> TryAddAsync(OmniEvent e, CancellationToken cancellationToken)
+    public Task<bool> TryAddAsync(OmniEvent e, CancellationToken cancellationToken) => TryAddAsync(e, null, cancellationToken);
+
+    /// <summary>
+    /// Writes the event unless it exists, with the normalizer's timing for traces, and applies it to the aggregate rows
+    /// in the same transaction. Returns false when it was already stored (a duplicate: nothing changes).
+    /// </summary>
+    public async Task<bool> TryAddAsync(OmniEvent e, NormalizeTiming? timing, CancellationToken cancellationToken)
     {
         var partition = TableKeys.Escape(e.Instance);
         var sortKey = TableKeys.NewestFirst(e.OccurredAt ?? e.ReceivedAt);
@@ -57,16 +71,91 @@ public sealed class EventStore(OmniStorage storage)
             rowKeys.Add($"{SenderPrefix}{TableKeys.Escape(e.SenderHandle)}|{sortKey}|{e.EventId}");
         }
 
-        // One partition, at most five entities of < 64 KiB each: far inside a transaction's 100 entities / 4 MiB.
-        var actions = rowKeys.Select(rk => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, rk, e, json, blobName)));
-        try
+        if (!string.IsNullOrEmpty(e.IdentityId))
         {
-            await storage.Events.SubmitTransactionAsync(actions, cancellationToken);
-            return true;
+            rowKeys.Add($"{IdentityPrefix}{TableKeys.Escape(e.IdentityId)}|{sortKey}|{e.EventId}");
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+
+        var eventActions = rowKeys
+            .Select(rk => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, rk, e, json, blobName, timing)))
+            .ToList();
+        for (var attempt = 1; ; attempt++)
         {
-            return false;
+            var writes = new List<AggregateWrite>();
+            try
+            {
+                foreach (var aggregate in aggregates)
+                {
+                    if (await aggregate.PrepareAsync(e, partition, cancellationToken) is { } write)
+                    {
+                        writes.Add(write);
+                    }
+                }
+
+                var actions = eventActions.Concat(writes.Select(w => w.Action)).ToList();
+                CheckTransactionLimits(actions);
+                var response = await storage.Events.SubmitTransactionAsync(actions, cancellationToken);
+                for (var i = 0; i < writes.Count; i++)
+                {
+                    var sub = response.Value.Count == actions.Count ? response.Value[eventActions.Count + i] : null;
+                    writes[i].Committed(sub?.Headers.ETag);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                var failed = (ex as TableTransactionFailedException)?.FailedTransactionActionIndex;
+                if (failed is { } index && index < eventActions.Count)
+                {
+                    return false; // an event row exists: this event was stored before
+                }
+
+                if (failed is null && await ExistsAsync(partition, e.EventId, cancellationToken))
+                {
+                    return false;
+                }
+
+                // An aggregate row changed under us (another process, or a row created concurrently): read it again.
+                foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+                {
+                    if (failed is null || failed == eventActions.Count + i)
+                    {
+                        write.Invalidate();
+                    }
+                }
+
+                if (attempt >= MaxConflictRetries)
+                {
+                    throw;
+                }
+            }
+            finally
+            {
+                foreach (var write in writes)
+                {
+                    write.Dispose();
+                }
+            }
+        }
+    }
+
+    private async Task<bool> ExistsAsync(string partition, string eventId, CancellationToken cancellationToken) =>
+        (await storage.Events.GetEntityIfExistsAsync<TableEntity>(partition, CanonicalPrefix + eventId, ["RowKey"], cancellationToken)).HasValue;
+
+    /// <summary>Azurite accepts transactions the service would refuse: check the limits ourselves.</summary>
+    private static void CheckTransactionLimits(List<TableTransactionAction> actions)
+    {
+        if (actions.Count > MaxTransactionEntities)
+        {
+            throw new InvalidOperationException($"an event transaction of {actions.Count} entities exceeds the {MaxTransactionEntities}-entity limit");
+        }
+
+        // Strings are stored UTF-16 on the wire budget; count 2 bytes a character plus overhead per property.
+        var bytes = actions.Sum(a => a.Entity is TableEntity entity ? entity.Sum(p => 64L + (p.Key.Length * 2L) + (p.Value is string s ? s.Length * 2L : 16L)) : 0L);
+        if (bytes > MaxTransactionBytes)
+        {
+            throw new InvalidOperationException($"an event transaction of ~{bytes} bytes exceeds the 4 MiB limit");
         }
     }
 
@@ -133,6 +222,47 @@ public sealed class EventStore(OmniStorage storage)
         return new EventPage(events, events.Count == limit && lastRowKey is not null ? EncodeContinuation(lastRowKey) : null);
     }
 
+    /// <summary>The row-key prefix of an index: the instance timeline (<paramref name="value"/> null) or one conversation, sender, kind or identity.</summary>
+    public static string IndexPrefix(EventIndex index, string? value) => index switch
+    {
+        EventIndex.Timeline => TimelinePrefix,
+        EventIndex.Conversation => $"{ConversationPrefix}{TableKeys.Escape(value!)}|",
+        EventIndex.Sender => $"{SenderPrefix}{TableKeys.Escape(value!)}|",
+        EventIndex.Kind => $"{KindPrefix}{TableKeys.Escape(value!)}|",
+        EventIndex.Identity => $"{IdentityPrefix}{TableKeys.Escape(value!)}|",
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    /// <summary>The columns a listing needs: the key and the event.</summary>
+    private static readonly string[] ListingColumns = ["RowKey", "Event", "EventBlob"];
+
+    /// <summary>
+    /// Index rows of one instance with <paramref name="lowerExclusive"/> &lt; RowKey &lt; <paramref name="upperExclusive"/>, in
+    /// key order (newest first), narrowed by an OData <paramref name="filter"/> over the typed columns. Only the key and
+    /// the event are transferred.
+    /// </summary>
+    public IAsyncEnumerable<TableEntity> ScanAsync(string instance, string lowerExclusive, string upperExclusive, string? filter, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        var range = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(instance)} and RowKey gt {lowerExclusive} and RowKey lt {upperExclusive}");
+        return storage.Events.QueryAsync<TableEntity>(filter is null ? range : $"{range} and ({filter})", Math.Clamp(pageSize, 1, 1000), ListingColumns, cancellationToken);
+    }
+
+    /// <summary>The event an index or canonical row holds (from the oversize blob when it was too large for the row).</summary>
+    public Task<OmniEvent> ReadEventAsync(TableEntity row, CancellationToken cancellationToken) => FromEntityAsync(row, cancellationToken);
+
+    /// <summary>The canonical row of an event (its typed columns carry the normalizer's timing), or null.</summary>
+    public async Task<TableEntity?> GetCanonicalRowAsync(string eventId, CancellationToken cancellationToken)
+    {
+        if (EventKey.InstanceOf(eventId) is not { } instance)
+        {
+            return null;
+        }
+
+        var row = await storage.Events.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(instance), CanonicalPrefix + eventId, cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
     private async Task<(string Json, string? BlobName)> InlineOrOffloadAsync(OmniEvent e, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(e, OmniJson.Options);
@@ -159,8 +289,12 @@ public sealed class EventStore(OmniStorage storage)
         return (JsonSerializer.Serialize(trimmed, OmniJson.Options), blobName);
     }
 
-    private static TableEntity ToEntity(string partition, string rowKey, OmniEvent e, string json, string? blobName) => new(partition, rowKey)
+    private static TableEntity ToEntity(string partition, string rowKey, OmniEvent e, string json, string? blobName, NormalizeTiming? timing) => new(partition, rowKey)
     {
+        ["IdentityId"] = e.IdentityId,
+        ["Shape"] = e.Shape,
+        ["NormalizeStartedAt"] = timing?.StartedAt,
+        ["NormalizeMs"] = timing?.Duration.TotalMilliseconds,
         ["EventId"] = e.EventId,
         ["EventKind"] = e.EventKind,
         ["ContentType"] = e.ContentType,
@@ -211,3 +345,16 @@ public sealed class EventStore(OmniStorage storage)
 }
 
 public sealed record EventPage(IReadOnlyList<OmniEvent> Events, string? Continuation);
+
+/// <summary>The indexes every event is written to (see <see cref="EventStore"/>).</summary>
+public enum EventIndex
+{
+    Timeline,
+    Conversation,
+    Sender,
+    Kind,
+    Identity,
+}
+
+/// <summary>When the normalizer started on the payload and how long normalizing it took (for traces).</summary>
+public sealed record NormalizeTiming(DateTimeOffset StartedAt, TimeSpan Duration);

@@ -17,36 +17,6 @@ public sealed class EventsEndpoints(
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    /// <summary><c>GET /api/events?instance=&amp;conversation_id=&amp;limit=&amp;continuation=</c>, newest first.</summary>
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        string? instance = request.Query["instance"];
-        if (string.IsNullOrEmpty(instance))
-        {
-            return keys.Authorize(request) ?? ApiError.BadRequest("the instance query parameter is required");
-        }
-
-        if (keys.Authorize(request, instance) is { } denied)
-        {
-            return denied;
-        }
-
-        if (!TryParseLimit(request.Query["limit"], out var limit))
-        {
-            return ApiError.BadRequest($"limit must be a whole number from 1 to {MaxLimit}");
-        }
-
-        try
-        {
-            var page = await events.ListAsync(instance, request.Query["conversation_id"], limit, request.Query["continuation"], cancellationToken);
-            return Json(new { events = page.Events, continuation = page.Continuation });
-        }
-        catch (ArgumentException e)
-        {
-            return ApiError.BadRequest(e.Message);
-        }
-    }
-
     /// <summary><c>GET /api/events/{event_id}</c>.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string eventId, CancellationToken cancellationToken)
     {

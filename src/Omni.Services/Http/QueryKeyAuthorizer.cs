@@ -41,4 +41,8 @@ public sealed class QueryKeyAuthorizer(OmniOptions options)
 
         return ApiError.Unauthorized("the query key is not valid");
     }
+
+    /// <summary>The configured instances the presented key may read, by name (call after <see cref="Authorize"/> succeeded).</summary>
+    public IReadOnlyList<string> ReadableInstances(HttpRequest request) =>
+        [.. options.Instances.Keys.Where(i => Authorize(request, i) is null).Order(StringComparer.Ordinal)];
 }

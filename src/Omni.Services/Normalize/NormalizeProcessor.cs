@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Omni.Engine.Normalization;
+using Omni.Services.Catalog;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Identity;
@@ -12,7 +14,8 @@ namespace Omni.Services.Normalize;
 /// normalizer, a normalizer bug) are quarantined at once with the reason; storage failures throw so the host retries.
 /// </summary>
 public sealed class NormalizeProcessor(
-    RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, IdentityResolver identities)
+    RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, IdentityResolver identities,
+    CatalogStore catalog, TimeProvider time)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
@@ -33,6 +36,7 @@ public sealed class NormalizeProcessor(
 
     private async Task<NormalizeOutcome> NormalizeAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
+        var startedAt = time.GetUtcNow();
         var archived = await archive.GetAsync(message.BlobName, cancellationToken);
         if (archived is null)
         {
@@ -47,6 +51,7 @@ public sealed class NormalizeProcessor(
         var payload = new RawPayload(message.Provider, message.Instance, message.IngestId, message.BlobName,
             message.ReceivedAt, archived.ContentType, archived.Content.ToMemory());
         NormalizationResult result;
+        var watch = Stopwatch.StartNew();
         try
         {
             result = normalizer.Normalize(payload);
@@ -65,10 +70,11 @@ public sealed class NormalizeProcessor(
 
         // Each sender resolved to an identity (cached: no storage operation for a handle seen before), identity_id stamped.
         var stamped = await identities.StampAsync(result.Events, cancellationToken);
+        var timing = new NormalizeTiming(startedAt, watch.Elapsed); // normalize + identity resolution, shown by the trace
         var added = 0;
         foreach (var e in stamped)
         {
-            if (await events.TryAddAsync(e, cancellationToken))
+            if (await events.TryAddAsync(e, timing, cancellationToken))
             {
                 added++;
                 OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
@@ -80,9 +86,15 @@ public sealed class NormalizeProcessor(
 
     private async Task<NormalizeOutcome> QuarantineAsync(IngestMessage message, int attempt, string reason, CancellationToken cancellationToken)
     {
-        await deadLetters.RecordAsync(
-            new DeadLetter(message.IngestId, message.Provider, message.Instance, message.BlobName, "normalize", reason, attempt, message.ReceivedAt),
-            cancellationToken);
+        var letter = new DeadLetter(message.IngestId, message.Provider, message.Instance, message.BlobName, "normalize", reason, attempt, message.ReceivedAt);
+        var isNew = !await deadLetters.ExistsAsync(letter, cancellationToken);
+        await deadLetters.RecordAsync(letter, cancellationToken);
+        if (isNew)
+        {
+            // Counted once per quarantined payload (a crash between the two writes undercounts by one; quarantine is rare).
+            await catalog.RecordQuarantineAsync(message.Instance, message.Provider, message.IngestId, reason, message.ReceivedAt, cancellationToken);
+        }
+
         return new NormalizeOutcome(0, 0, reason);
     }
 }
