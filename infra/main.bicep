@@ -40,6 +40,7 @@ param tableNames string[] = [
   'IdentityHandles'
   'Catalog'
   'WorkflowRuns'
+  'Effects'
 ]
 
 @description('Raw webhook archive: days after upload at which a payload moves to the Cool tier.')

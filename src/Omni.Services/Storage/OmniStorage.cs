@@ -48,6 +48,7 @@ public sealed class OmniStorage
         IngestPoisonQueue = Queues.GetQueueClient(Names.IngestPoisonQueue);
         Events = Tables.GetTableClient(Names.EventsTable);
         DeadLetters = Tables.GetTableClient(Names.DeadLettersTable);
+        Effects = Tables.GetTableClient(Names.EffectsTable);
     }
 
     public StorageNames Names { get; }
@@ -60,6 +61,7 @@ public sealed class OmniStorage
     public QueueClient IngestPoisonQueue { get; }
     public TableClient Events { get; }
     public TableClient DeadLetters { get; }
+    public TableClient Effects { get; }
 
     /// <summary>Creates whatever does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
@@ -70,7 +72,8 @@ public sealed class OmniStorage
             IngestQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             IngestPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Events.CreateIfNotExistsAsync(cancellationToken),
-            DeadLetters.CreateIfNotExistsAsync(cancellationToken));
+            DeadLetters.CreateIfNotExistsAsync(cancellationToken),
+            Effects.CreateIfNotExistsAsync(cancellationToken));
     }
 
     private static Uri Require(Uri? uri, string name) =>

@@ -20,4 +20,7 @@ public sealed class StorageNames(string prefix)
     public string EventsTable => Prefix + "Events";
 
     public string DeadLettersTable => Prefix + "DeadLetters";
+
+    /// <summary>The effect-once ledger of side-effect actions, keyed by (run id, step id).</summary>
+    public string EffectsTable => Prefix + "Effects";
 }
