@@ -55,6 +55,7 @@ public sealed class SpeechToTextExecutor(IHttpClientFactory clients, OmniOptions
             : await OpenAiCompatibleAsync(provider, endpoint, apiKey, settings.Model ?? defaults.Model, settings, audio, language,
                 invocation.GetString("prompt"), cancellationToken);
 
+        text = text.Trim(); // Whisper opens with a space
         var output = new JsonObject { ["text"] = text };
         if (!string.IsNullOrWhiteSpace(detected ?? language))
         {
