@@ -45,6 +45,21 @@ public sealed class EffectOnceExecutor(IActionExecutor inner, EffectLedger ledge
     public async Task<ActionOutcome> ExecuteAsync(ActionInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
+        try
+        {
+            return await ExecuteOnceAsync(invocation, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            // The ledger is unreachable: retry later. Before the claim nothing was sent; after it the row stays pending and
+            // a later execution reports it unknown rather than sending again.
+            throw new TransientActionException($"{invocation.ActionId} {invocation.EffectKey}: effect ledger: {ex.Message}", null,
+                mayHaveTakenEffect: true, statusCode: null, innerException: ex);
+        }
+    }
+
+    private async Task<ActionOutcome> ExecuteOnceAsync(ActionInvocation invocation, CancellationToken cancellationToken)
+    {
         var owner = Guid.NewGuid().ToString("N");
         var polls = 0;
         var maxPolls = Math.Max(1, (int)Math.Ceiling(_options.Lease / _options.PollInterval));

@@ -177,4 +177,17 @@ public sealed class EffectOnceTests(AzuriteFixture azurite)
         Assert.Contains("earlier execution failed", duplicate.Message, StringComparison.Ordinal);
         Assert.Equal(EffectStatus.Failed, (await host.Ledger.GetAsync("run-1", "reply", CancellationToken.None))!.Status);
     }
+
+    [Fact]
+    public async Task LedgerUnreachable_TransientAndNothingSent()
+    {
+        await using var host = await ActionsHost.StartAsync(azurite);
+        Evolution.AnswerSendText(host);
+        await host.Storage.Effects.DeleteAsync(); // every ledger write now answers 404
+
+        var ex = await Assert.ThrowsAsync<TransientActionException>(() => host.Registry.ExecuteAsync(Reply()));
+
+        Assert.Contains("effect ledger", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(host.Server.Requests(Evolution.SendTextPath));
+    }
 }
