@@ -41,6 +41,7 @@ param tableNames string[] = [
   'IdentityLinks'
   'Catalog'
   'WorkflowRuns'
+  'Effects'
 ]
 
 @description('Raw webhook archive: days after upload at which a payload moves to the Cool tier.')

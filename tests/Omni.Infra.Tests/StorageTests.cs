@@ -58,6 +58,7 @@ public class StorageTests
     [InlineData("IdentityLinks")]
     [InlineData("Catalog")]
     [InlineData("WorkflowRuns")]
+    [InlineData("Effects")]
     public void Tables_Expected_Exist(string name) =>
         Assert.Contains(
             DeploymentSnapshot.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"),

@@ -22,6 +22,15 @@ public sealed class OmniOptions
 
     public Identity.IdentityOptions Identity { get; init; } = new();
     public HealthOptions Health { get; init; } = new();
+
+    /// <summary>Agents <c>route.agent.default</c> can ask, by name (<c>Omni:Agents:default:Endpoint</c>, ...).</summary>
+    public Dictionary<string, AgentOptions> Agents { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Third-party providers actions call, by name: <c>groq</c>, <c>openai</c>, <c>assemblyai</c>, vision models, ...</summary>
+    public Dictionary<string, ProviderOptions> Providers { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Outbound notifications (<c>meta.notify.webhook</c>, <c>route.escalate.human</c>).</summary>
+    public NotifyOptions Notify { get; init; } = new();
 }
 
 public sealed class InstanceOptions
@@ -31,6 +40,63 @@ public sealed class InstanceOptions
 
     /// <summary>Shared secret: the <c>x-webhook-secret</c> value, or the HS256 key of Evolution's <c>jwt_key</c> mode.</summary>
     public string? WebhookSecret { get; init; }
+
+    /// <summary>Base URL of the provider's API for outbound calls, e.g. the Evolution server <c>https://evo.example.com</c>.</summary>
+    public Uri? ServerUrl { get; init; }
+
+    /// <summary>The key outbound calls present (Evolution: the <c>apikey</c> header).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>The instance's name on the Evolution server, when it differs from Omni's instance name.</summary>
+    public string? EvolutionInstance { get; init; }
+
+    /// <summary>Longest wait for the provider to answer an outbound send.</summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>An OpenAI-compatible chat endpoint (<c>POST {Endpoint}/chat/completions</c>).</summary>
+public sealed class AgentOptions
+{
+    /// <summary>Base URL including the version segment, e.g. <c>https://api.openai.com/v1</c>.</summary>
+    public Uri? Endpoint { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public string? Model { get; init; }
+
+    /// <summary>Used when the step gives no <c>system_prompt</c>.</summary>
+    public string? SystemPrompt { get; init; }
+
+    /// <summary>Longest wait for one answer.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>One third-party API an action calls. Unset values fall back to the provider's documented defaults.</summary>
+public sealed class ProviderOptions
+{
+    /// <summary>Base URL, e.g. <c>https://api.groq.com/openai/v1</c>, <c>https://api.openai.com/v1</c>, <c>https://api.assemblyai.com</c>.</summary>
+    public Uri? Endpoint { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public string? Model { get; init; }
+
+    /// <summary>Longest wait for one request (AssemblyAI: for the whole upload → transcript → poll flow).</summary>
+    public TimeSpan? Timeout { get; init; }
+}
+
+public sealed class NotifyOptions
+{
+    /// <summary>When set, every notification carries <c>x-omni-signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>Where <c>route.escalate.human</c> notifies when the step gives no <c>url</c>.</summary>
+    public Uri? EscalationUrl { get; init; }
+
+    /// <summary>Allows plain <c>http://</c> targets (local development and tests); otherwise only https is accepted.</summary>
+    public bool AllowHttp { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class QueryKeyOptions

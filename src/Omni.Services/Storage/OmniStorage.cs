@@ -51,6 +51,7 @@ public sealed class OmniStorage
         Identities = Tables.GetTableClient(Names.IdentitiesTable);
         IdentityHandles = Tables.GetTableClient(Names.IdentityHandlesTable);
         IdentityLinks = Tables.GetTableClient(Names.IdentityLinksTable);
+        Effects = Tables.GetTableClient(Names.EffectsTable);
     }
 
     public StorageNames Names { get; }
@@ -66,6 +67,7 @@ public sealed class OmniStorage
     public TableClient Identities { get; }
     public TableClient IdentityHandles { get; }
     public TableClient IdentityLinks { get; }
+    public TableClient Effects { get; }
 
     /// <summary>Creates whatever does not exist yet. In Azure, Bicep creates them; this is for Azurite and first runs.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
@@ -80,7 +82,8 @@ public sealed class OmniStorage
         await Task.WhenAll(
             Identities.CreateIfNotExistsAsync(cancellationToken),
             IdentityHandles.CreateIfNotExistsAsync(cancellationToken),
-            IdentityLinks.CreateIfNotExistsAsync(cancellationToken));
+            IdentityLinks.CreateIfNotExistsAsync(cancellationToken),
+            Effects.CreateIfNotExistsAsync(cancellationToken));
     }
 
     private static Uri Require(Uri? uri, string name) =>

@@ -29,4 +29,7 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>Append-only history of links, merges and unmerges, with their evidence.</summary>
     public string IdentityLinksTable => Prefix + "IdentityLinks";
+
+    /// <summary>The effect-once ledger of side-effect actions, keyed by (run id, step id).</summary>
+    public string EffectsTable => Prefix + "Effects";
 }

@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Omni.Services.Actions.Agents;
+using Omni.Services.Actions.Http;
+using Omni.Services.Actions.Messaging;
+using Omni.Services.Actions.Notify;
+using Omni.Services.Actions.Speech;
+using Omni.Services.Actions.Vision;
+using Omni.Services.Configuration;
+using Omni.Services.Storage;
+
+namespace Omni.Services.Actions;
+
+public static class ActionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The action executors, the provider chain runner, the effect-once ledger and their HTTP clients. Reuses the
+    /// <see cref="OmniOptions"/>, <see cref="OmniStorage"/> and <see cref="TimeProvider"/> that <c>AddOmni</c> registers,
+    /// or registers its own from <paramref name="configuration"/> when called alone.
+    /// </summary>
+    public static IServiceCollection AddOmniActions(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(OmniOptions.Section).Get<OmniOptions>() ?? new OmniOptions();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new OmniStorage(sp.GetRequiredService<OmniOptions>().Storage));
+
+        // One named client per provider: separate pools, no client-wide timeout (each request has its provider's own).
+        var names = new HashSet<string>(StringComparer.Ordinal) { ActionHttpClients.Evolution, ActionHttpClients.Media };
+        foreach (var provider in options.Providers.Keys.Concat(["groq", "openai", "assemblyai"]))
+        {
+            names.Add(ActionHttpClients.ForProvider(provider));
+        }
+
+        foreach (var agent in options.Agents.Keys)
+        {
+            names.Add(ActionHttpClients.ForAgent(agent));
+        }
+
+        foreach (var name in names)
+        {
+            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    AutomaticDecompression = DecompressionMethods.All,
+                });
+        }
+
+        // Notifications go to URLs that workflows name: never follow a redirect somewhere else.
+        services.AddHttpClient(ActionHttpClients.Notify, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AllowAutoRedirect = false,
+            });
+
+        services.TryAddSingleton<ActionDelays>();
+        services.TryAddSingleton(new EffectOnceOptions());
+        services.TryAddSingleton<EffectLedger>();
+        services.TryAddSingleton<ProviderChainRunner>();
+        services.TryAddSingleton<MediaFetcher>();
+        services.TryAddSingleton<WebhookNotifier>();
+        services.TryAddSingleton<ActionExecutorRegistry>();
+
+        services.AddSingleton<IActionExecutor, EvolutionReplyExecutor>();
+        services.AddSingleton<IActionExecutor, AgentChatExecutor>();
+        services.AddSingleton<IActionExecutor, SpeechToTextExecutor>();
+        services.AddSingleton<IActionExecutor, DescribeImageExecutor>();
+        services.AddSingleton<IActionExecutor, NotifyWebhookExecutor>();
+        services.AddSingleton<IActionExecutor, EscalateHumanExecutor>();
+        return services;
+    }
+}
