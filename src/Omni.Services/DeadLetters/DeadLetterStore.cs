@@ -35,16 +35,16 @@ public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
         (await storage.DeadLetters.GetEntityIfExistsAsync<TableEntity>(
             TableKeys.Escape(letter.Instance ?? NoInstance), RowKeyFor(letter), ["RowKey"], cancellationToken)).HasValue;
 
-    public async Task<IReadOnlyList<DeadLetterRecord>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)
     {
         var query = instance is null
             ? storage.DeadLetters.QueryAsync<TableEntity>(maxPerPage: limit, cancellationToken: cancellationToken)
             : storage.DeadLetters.QueryAsync<TableEntity>(
                 TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(instance)}"), maxPerPage: limit, cancellationToken: cancellationToken);
-        var records = new List<DeadLetterRecord>();
+        var records = new List<DeadLetter>();
         await foreach (var row in query)
         {
-            records.Add(new DeadLetterRecord(
+            records.Add(new DeadLetter(
                 row.GetString("IngestId"),
                 row.GetString("Provider"),
                 row.GetString("Instance"),
@@ -69,7 +69,11 @@ public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }
 
-/// <summary>What is recorded when a payload is quarantined. Stage: <c>normalize</c> (unreadable payload), <c>poison</c> (failed every delivery), <c>queue</c> (not an ingest message).</summary>
+/// <summary>
+/// What is recorded when a payload is quarantined, and what the API returns. Stage: <c>normalize</c> (unreadable
+/// payload), <c>poison</c> (failed every delivery), <c>queue</c> (not an ingest message). <see cref="RecordedAt"/> is
+/// set by the store when it writes the record.
+/// </summary>
 public sealed record DeadLetter(
     string? IngestId,
     string? Provider,
@@ -78,16 +82,5 @@ public sealed record DeadLetter(
     string Stage,
     string Reason,
     int Attempts,
-    DateTimeOffset? ReceivedAt);
-
-/// <summary>A dead-letter record as the API returns it.</summary>
-public sealed record DeadLetterRecord(
-    string? IngestId,
-    string? Provider,
-    string? Instance,
-    string? BlobName,
-    string Stage,
-    string Reason,
-    int Attempts,
     DateTimeOffset? ReceivedAt,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset? RecordedAt = null);

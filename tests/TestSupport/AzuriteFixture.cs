@@ -1,8 +1,8 @@
 using Omni.Local.Emulator;
 
-namespace Omni.Local.Tests.Support;
+namespace Omni.TestSupport;
 
-/// <summary>One Azurite for the whole test run, in memory on free loopback ports. Tests isolate by name prefix.</summary>
+/// <summary>One Azurite for the whole test run, in memory on free loopback ports. Tests isolate by name prefix. Linked into every test project that needs storage.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     private Azurite? _azurite;
