@@ -32,4 +32,7 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>The effect-once ledger of side-effect actions, keyed by (run id, step id).</summary>
     public string EffectsTable => Prefix + "Effects";
+
+    /// <summary>Stored workflow versions (immutable): PK = workflow id, RK = zero-padded version.</summary>
+    public string WorkflowsTable => Prefix + "Workflows";
 }

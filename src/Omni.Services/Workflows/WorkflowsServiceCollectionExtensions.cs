@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Omni.Engine.Workflows.Actions;
+using Omni.Services.Catalog;
+using Omni.Services.Http;
+
+namespace Omni.Services.Workflows;
+
+public static class WorkflowsServiceCollectionExtensions
+{
+    /// <summary>The workflow store (stored versions + seed playbooks), its trigger index for the catalogue, and the config API handlers.</summary>
+    public static IServiceCollection AddOmniWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(ActionRegistry.Default);
+        services.TryAddSingleton<WorkflowStore>();
+        services.Replace(ServiceDescriptor.Singleton<IWorkflowTriggerIndex, WorkflowTriggerIndex>());
+        services.TryAddSingleton<WorkflowsEndpoints>();
+        return services;
+    }
+}
