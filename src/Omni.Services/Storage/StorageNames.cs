@@ -35,4 +35,7 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>Stored workflow versions (immutable): PK = workflow id, RK = zero-padded version.</summary>
     public string WorkflowsTable => Prefix + "Workflows";
+
+    /// <summary>Guard state: rate-limit counters per key and window.</summary>
+    public string GuardsTable => Prefix + "Guards";
 }
