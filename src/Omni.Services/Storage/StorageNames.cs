@@ -38,4 +38,7 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>Guard state: rate-limit counters per key and window.</summary>
     public string GuardsTable => Prefix + "Guards";
+
+    /// <summary>Offline workflow runs: run rows (PK = instance, RK = run id), the event → runs index, waits by conversation, and due timers.</summary>
+    public string WorkflowRunsTable => Prefix + "WorkflowRuns";
 }
