@@ -13,6 +13,10 @@ public static class WorkflowRoutes
         api.MapGet("/workflows/{id}", (HttpRequest request, string id, WorkflowsEndpoints endpoints, CancellationToken ct) => endpoints.GetAsync(request, id, ct));
         api.MapPut("/workflows/{id}", (HttpRequest request, string id, WorkflowsEndpoints endpoints, CancellationToken ct) => endpoints.PutAsync(request, id, ct));
         api.MapGet("/registry/actions", (HttpRequest request, WorkflowsEndpoints endpoints) => endpoints.Actions(request));
+        api.MapGet("/events/{event_id}/actions", (HttpRequest request, string event_id, WorkflowRunsEndpoints endpoints, CancellationToken ct) =>
+            endpoints.EventActionsAsync(request, event_id, ct));
+        api.MapGet("/runs/{run_id}", (HttpRequest request, string run_id, WorkflowRunsEndpoints endpoints, CancellationToken ct) =>
+            endpoints.RunAsync(request, run_id, ct));
         return api;
     }
 }

@@ -266,6 +266,17 @@ public static class OpenApiDocument
                 [PathParam("id", "the workflow id; must equal the YAML's id")],
                 Response("201", "stored", Ref("WorkflowSummary")), [400, 401, 403, 409, 413], body: YamlBody()),
         },
+        ["/api/events/{event_id}/actions"] = new JsonObject
+        {
+            ["get"] = Operation("GetEventActions", "The action audit log of the event: every workflow run it started, with each step's action, provider, attempts, duration, output summary and error.",
+                [PathParam("event_id", "evt_{instance}_{32 hex}")],
+                Response("200", "the runs", Obj(["event_id", "runs"], new() { ["event_id"] = Str(null), ["runs"] = Array(Ref("WorkflowRun")) })), [401, 403, 404]),
+        },
+        ["/api/runs/{run_id}"] = new JsonObject
+        {
+            ["get"] = Operation("GetRun", "One workflow run: status, outcome, audit, step outcomes and history.", [PathParam("run_id", "wf_{32 hex}")],
+                Response("200", "the run", Ref("WorkflowRun")), [401, 404]),
+        },
         ["/api/registry/actions"] = new JsonObject
         {
             ["get"] = Operation("ListActions", "The actions workflows may use: id, category, description, parameters (and their JSON Schema), default provider chain.", [],
@@ -314,6 +325,33 @@ public static class OpenApiDocument
                 ["source"] = Enum("store", "seed"),
                 ["created_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
             })),
+        }),
+        ["WorkflowRun"] = Obj(["run_id", "instance", "workflow_id", "version", "event_id", "status", "audit", "steps", "history"], new()
+        {
+            ["run_id"] = Str("wf_{32 hex}: derived from (event id, workflow id, version)"),
+            ["instance"] = Str(null),
+            ["workflow_id"] = Str(null),
+            ["version"] = new JsonObject { ["type"] = "integer" },
+            ["event_id"] = Str(null),
+            ["status"] = Enum("running", "waiting", "completed"),
+            ["outcome"] = Str("completed, skipped or failed, once completed"),
+            ["summary"] = Str(null),
+            ["created_at"] = Time(),
+            ["completed_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            ["audit"] = Array(Obj(["step_id", "action_id", "status", "attempts"], new()
+            {
+                ["step_id"] = Str(null),
+                ["action_id"] = Str(null),
+                ["status"] = Enum("completed", "failed"),
+                ["provider"] = Str(null),
+                ["attempts"] = new JsonObject { ["type"] = "integer" },
+                ["started_at"] = Time(),
+                ["duration_ms"] = new JsonObject { ["type"] = "number" },
+                ["summary"] = Str(null),
+                ["error"] = Str(null),
+            })),
+            ["steps"] = Array(new JsonObject { ["type"] = "object", ["description"] = "the interpreter's step outcomes at completion" }),
+            ["history"] = Array(new JsonObject { ["type"] = "object", ["description"] = "the run's history entries (type discriminator)" }),
         }),
         ["WorkflowError"] = Obj(["code", "message", "line", "column"], new()
         {

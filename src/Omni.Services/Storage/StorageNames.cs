@@ -41,4 +41,7 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>Offline workflow runs: run rows (PK = instance, RK = run id), the event → runs index, waits by conversation, and due timers.</summary>
     public string WorkflowRunsTable => Prefix + "WorkflowRuns";
+
+    /// <summary>New events for the workflow runner: <c>{"instance", "event_id"}</c>, Base64 like the ingest queue.</summary>
+    public string WorkflowRunsQueue => Prefix + "workflow-runs";
 }

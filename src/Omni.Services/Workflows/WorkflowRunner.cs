@@ -164,7 +164,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
             var parts = timer.RowKey.Split('|');
             var (instance, runId, stepId) = (parts[1], parts[2], parts[3]);
             await _table.DeleteEntityAsync(TimerPartition, timer.RowKey, ETag.All, cancellationToken);
-            var row = (await _table.GetEntityIfExistsAsync<TableEntity>(instance, runId, cancellationToken: cancellationToken)).Value;
+            var row = await FindAsync(instance, runId, cancellationToken);
             if (row is null || row.GetString("Status") != "waiting" || row.GetString("WaitingStep") != stepId || row.GetString("TimerKey") != timer.RowKey)
             {
                 continue; // stale: the run moved on (an external event won the race)
@@ -184,7 +184,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
     public async Task<bool> RaiseAsync(string instance, string runId, string name, JsonElement? payload, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var row = (await _table.GetEntityIfExistsAsync<TableEntity>(instance, runId, cancellationToken: cancellationToken)).Value;
+        var row = await FindAsync(instance, runId, cancellationToken);
         if (row is null || row.GetString("Status") != "waiting" || row.GetString("WaitingFor") != name)
         {
             return false;
@@ -209,7 +209,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
     public async Task<WorkflowRunView?> GetAsync(string instance, string runId, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var row = (await _table.GetEntityIfExistsAsync<TableEntity>(instance, runId, cancellationToken: cancellationToken)).Value;
+        var row = await FindAsync(instance, runId, cancellationToken);
         return row is null ? null : View(row);
     }
 
@@ -336,6 +336,12 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
     {
         var json = JsonSerializer.Serialize(evt, OmniJson.Options);
         return json.Length <= MaxEventChars ? json : JsonSerializer.Serialize(evt with { ProviderMetadata = null }, OmniJson.Options);
+    }
+
+    private async Task<TableEntity?> FindAsync(string instance, string runId, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(instance, runId, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     private static string TicksKey(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);

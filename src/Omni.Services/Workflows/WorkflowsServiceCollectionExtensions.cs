@@ -2,8 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Engine.Workflows.Actions;
+using Omni.Services.Actions;
 using Omni.Services.Catalog;
 using Omni.Services.Http;
+using Omni.Services.Traces;
 
 namespace Omni.Services.Workflows;
 
@@ -18,6 +20,13 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<WorkflowStore>();
         services.Replace(ServiceDescriptor.Singleton<IWorkflowTriggerIndex, WorkflowTriggerIndex>());
         services.TryAddSingleton<WorkflowsEndpoints>();
+
+        // The offline runner and the audit log it keeps (the executors come from AddOmniActions).
+        services.AddOmniActions(configuration);
+        services.TryAddSingleton<WorkflowRunner>();
+        services.TryAddSingleton<WorkflowRunInbox>();
+        services.Replace(ServiceDescriptor.Singleton<IWorkflowRunLog, WorkflowRunLog>());
+        services.TryAddSingleton<WorkflowRunsEndpoints>();
         return services;
     }
 }
