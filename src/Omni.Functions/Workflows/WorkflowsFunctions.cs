@@ -6,13 +6,13 @@ namespace Omni.Functions.Workflows;
 
 /// <summary>
 /// The workflow config API: <c>GET /api/workflows</c>, <c>GET/PUT /api/workflows/{id}</c>, <c>POST /api/workflows/validate</c>,
-/// <c>GET /api/workflows/schema</c> and <c>GET /api/registry/actions</c>.
+/// <c>GET /api/workflows/schema</c>, <c>GET /api/registry/actions</c>, and the audit log: <c>GET /api/events/{event_id}/actions</c>, <c>GET /api/runs/{run_id}</c>.
 /// </summary>
 /// <remarks>
 /// Anonymous: Omni checks its own query keys (see <c>WebhookFunction</c>). The literal routes <c>workflows/schema</c> and
 /// <c>workflows/validate</c> take precedence over <c>workflows/{id}</c>, as in Omni.Local.
 /// </remarks>
-public sealed class WorkflowsFunctions(WorkflowsEndpoints endpoints)
+public sealed class WorkflowsFunctions(WorkflowsEndpoints endpoints, WorkflowRunsEndpoints runs)
 {
     [Function("ListWorkflows")]
     public Task<IResult> ListAsync(
@@ -49,4 +49,18 @@ public sealed class WorkflowsFunctions(WorkflowsEndpoints endpoints)
     public IResult Actions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry/actions")] HttpRequest request) =>
         endpoints.Actions(request);
+
+    [Function("GetEventActions")]
+    public Task<IResult> EventActionsAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events/{eventId}/actions")] HttpRequest request,
+        string eventId,
+        CancellationToken cancellationToken) =>
+        runs.EventActionsAsync(request, eventId, cancellationToken);
+
+    [Function("GetRun")]
+    public Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{runId}")] HttpRequest request,
+        string runId,
+        CancellationToken cancellationToken) =>
+        runs.RunAsync(request, runId, cancellationToken);
 }
