@@ -30,6 +30,8 @@ public static class OmniLocalApp
         builder.Services.AddOmni(builder.Configuration);
         builder.Services.AddSingleton<IngestQueueConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueueConsumer>());
+        builder.Services.AddSingleton<WorkflowRunConsumer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunConsumer>());
         builder.AddOmniLocalTelemetry();
         builder.Logging.AddOmniLogSafety();
 

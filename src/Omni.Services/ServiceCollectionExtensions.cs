@@ -16,6 +16,7 @@ using Omni.Services.Operations;
 using Omni.Services.Replay;
 using Omni.Services.Storage;
 using Omni.Services.Traces;
+using Omni.Services.Workflows;
 
 namespace Omni.Services;
 
@@ -57,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HealthEndpoint>();
 
         services.AddOmniQueries();
+        services.AddOmniWorkflows(configuration);
         return services;
     }
 

@@ -49,7 +49,8 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
             expected.OrderBy(x => x.Key.ToString(), StringComparer.Ordinal).Select(x => $"{x.Key.Shape} {x.Key.Kind}/{x.Key.Content} ×{x.Value}"),
             known.Select(e => $"{e.GetProperty("shape").GetString()} {e.GetProperty("event_kind").GetString()}/{e.GetProperty("content_type").GetString()} ×{e.GetProperty("count").GetInt64()}")
                 .Order(StringComparer.Ordinal));
-        Assert.All(known, e => Assert.Equal("normalized", e.GetProperty("status").GetString())); // no workflows yet
+        // The seed playbooks all trigger on messages (ignore-self on any content type): messages are mapped, the rest normalized.
+        Assert.All(known, e => Assert.Equal(e.GetProperty("event_kind").GetString() == "message" ? "mapped" : "normalized", e.GetProperty("status").GetString()));
 
         var sticker = known.Single(e => e.GetProperty("shape").GetString() == "messages.upsert/stickerMessage");
         Assert.Equal("messages.upsert", sticker.GetProperty("provider_event_type").GetString());

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Services.Actions.Agents;
+using Omni.Services.Actions.Guards;
 using Omni.Services.Actions.Http;
 using Omni.Services.Actions.Messaging;
 using Omni.Services.Actions.Notify;
@@ -73,6 +74,8 @@ public static class ActionsServiceCollectionExtensions
         services.AddSingleton<IActionExecutor, DescribeImageExecutor>();
         services.AddSingleton<IActionExecutor, NotifyWebhookExecutor>();
         services.AddSingleton<IActionExecutor, EscalateHumanExecutor>();
+        services.AddSingleton<IActionExecutor, SelfRouteGuard>();
+        services.AddSingleton<IActionExecutor, RateLimitGuard>();
         return services;
     }
 }

@@ -232,6 +232,56 @@ public static class OpenApiDocument
             ["get"] = Operation("GetIdentityLinks", "The identity's history of links, merges and unmerges, oldest first.", [IdentityParam()],
                 Response("200", "link records", Obj(["links"], new() { ["links"] = Array(Ref("IdentityLink")) })), [401, 404]),
         },
+        ["/api/workflows"] = new JsonObject
+        {
+            ["get"] = Operation("ListWorkflows",
+                "The newest version of each workflow id and scope: stored versions and the seed playbooks the store has no version of. " +
+                "A key scoped to instances sees the \"*\" workflows and its instances' overrides.",
+                [], Response("200", "workflows", Obj(["workflows"], new() { ["workflows"] = Array(Ref("WorkflowSummary")) })), [401]),
+        },
+        ["/api/workflows/schema"] = new JsonObject
+        {
+            ["get"] = Operation("GetWorkflowSchema", "The JSON Schema (draft 2020-12) of the workflow YAML, actions and their parameters included, for editors.", [],
+                Response("200", "the JSON Schema", new JsonObject { ["type"] = "object" }), [401]),
+        },
+        ["/api/workflows/validate"] = new JsonObject
+        {
+            ["post"] = Operation("ValidateWorkflow", "Validates a workflow's YAML without storing it: every error with its line and column.", [],
+                Response("200", "the verdict", Obj(["valid", "errors"], new()
+                {
+                    ["valid"] = Bool(),
+                    ["id"] = Nullable("string"),
+                    ["version"] = Nullable("integer"),
+                    ["errors"] = Array(Ref("WorkflowError")),
+                })), [400, 401, 413], body: YamlBody()),
+        },
+        ["/api/workflows/{id}"] = new JsonObject
+        {
+            ["get"] = Operation("GetWorkflow", "The newest (or the given) version of a workflow with its YAML, and the list of its versions.",
+                [PathParam("id", "the workflow id"), QueryParam("version", "a stored version; omitted: the newest", "integer")],
+                Response("200", "the workflow", Ref("Workflow")), [400, 401, 404]),
+            ["put"] = Operation("PutWorkflow",
+                "Validates the YAML and stores it as a new, immutable version (newer than every stored or seed version of the id); " +
+                "in effect for new events at once on this host, within the cache time (5 s) on others. Scope \"*\" needs an unscoped key.",
+                [PathParam("id", "the workflow id; must equal the YAML's id")],
+                Response("201", "stored", Ref("WorkflowSummary")), [400, 401, 403, 409, 413], body: YamlBody()),
+        },
+        ["/api/events/{event_id}/actions"] = new JsonObject
+        {
+            ["get"] = Operation("GetEventActions", "The action audit log of the event: every workflow run it started, with each step's action, provider, attempts, duration, output summary and error.",
+                [PathParam("event_id", "evt_{instance}_{32 hex}")],
+                Response("200", "the runs", Obj(["event_id", "runs"], new() { ["event_id"] = Str(null), ["runs"] = Array(Ref("WorkflowRun")) })), [401, 403, 404]),
+        },
+        ["/api/runs/{run_id}"] = new JsonObject
+        {
+            ["get"] = Operation("GetRun", "One workflow run: status, outcome, audit, step outcomes and history.", [PathParam("run_id", "wf_{32 hex}")],
+                Response("200", "the run", Ref("WorkflowRun")), [401, 404]),
+        },
+        ["/api/registry/actions"] = new JsonObject
+        {
+            ["get"] = Operation("ListActions", "The actions workflows may use: id, category, description, parameters (and their JSON Schema), default provider chain.", [],
+                Response("200", "actions", Obj(["actions"], new() { ["actions"] = Array(Ref("ActionDescriptor")) })), [401]),
+        },
         ["/api/health"] = new JsonObject
         {
             ["get"] = Operation("GetHealth", "Storage reachable, queue and poison depth, last normalized event time. No key needed; names no instance.", [],
@@ -246,6 +296,91 @@ public static class OpenApiDocument
 
     private static JsonObject Schemas() => new()
     {
+        ["WorkflowSummary"] = Obj(["id", "version", "scope", "source", "effective", "trigger", "steps"], new()
+        {
+            ["id"] = Str(null),
+            ["version"] = new JsonObject { ["type"] = "integer" },
+            ["scope"] = Str("\"*\" (the default) or an instance that overrides it"),
+            ["description"] = Str(null),
+            ["source"] = Enum("store", "seed"),
+            ["created_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            ["effective"] = Bool(),
+            ["trigger"] = Obj(["event_kinds", "content_types"], new() { ["event_kinds"] = Array(Str(null)), ["content_types"] = Array(Str(null)) }),
+            ["steps"] = new JsonObject { ["type"] = "integer" },
+        }),
+        ["Workflow"] = Obj(["id", "version", "scope", "source", "effective", "yaml", "versions"], new()
+        {
+            ["id"] = Str(null),
+            ["version"] = new JsonObject { ["type"] = "integer" },
+            ["scope"] = Str(null),
+            ["description"] = Str(null),
+            ["source"] = Enum("store", "seed"),
+            ["created_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            ["effective"] = Bool(),
+            ["yaml"] = Str("the YAML exactly as stored"),
+            ["versions"] = Array(Obj(["version", "scope", "source"], new()
+            {
+                ["version"] = new JsonObject { ["type"] = "integer" },
+                ["scope"] = Str(null),
+                ["source"] = Enum("store", "seed"),
+                ["created_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            })),
+        }),
+        ["WorkflowRun"] = Obj(["run_id", "instance", "workflow_id", "version", "event_id", "status", "audit", "steps", "history"], new()
+        {
+            ["run_id"] = Str("wf_{32 hex}: derived from (event id, workflow id, version)"),
+            ["instance"] = Str(null),
+            ["workflow_id"] = Str(null),
+            ["version"] = new JsonObject { ["type"] = "integer" },
+            ["event_id"] = Str(null),
+            ["status"] = Enum("running", "waiting", "completed"),
+            ["outcome"] = Str("completed, skipped or failed, once completed"),
+            ["summary"] = Str(null),
+            ["created_at"] = Time(),
+            ["completed_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            ["audit"] = Array(Obj(["step_id", "action_id", "status", "attempts"], new()
+            {
+                ["step_id"] = Str(null),
+                ["action_id"] = Str(null),
+                ["status"] = Enum("completed", "failed"),
+                ["provider"] = Str(null),
+                ["attempts"] = new JsonObject { ["type"] = "integer" },
+                ["started_at"] = Time(),
+                ["duration_ms"] = new JsonObject { ["type"] = "number" },
+                ["summary"] = Str(null),
+                ["error"] = Str(null),
+            })),
+            ["steps"] = Array(new JsonObject { ["type"] = "object", ["description"] = "the interpreter's step outcomes at completion" }),
+            ["history"] = Array(new JsonObject { ["type"] = "object", ["description"] = "the run's history entries (type discriminator)" }),
+        }),
+        ["WorkflowError"] = Obj(["code", "message", "line", "column"], new()
+        {
+            ["code"] = Str("unknown_action, condition_syntax, cycle, … (docs/workflows.md, Validation)"),
+            ["message"] = Str(null),
+            ["line"] = new JsonObject { ["type"] = "integer" },
+            ["column"] = new JsonObject { ["type"] = "integer" },
+        }),
+        ["ActionDescriptor"] = Obj(["id", "category", "description", "is_side_effect", "providers", "parameters", "parameters_schema"], new()
+        {
+            ["id"] = Str("e.g. route.reply"),
+            ["category"] = Enum("guard", "transform", "route", "validate", "persist", "meta"),
+            ["description"] = Str(null),
+            ["is_side_effect"] = Bool(),
+            ["label_parameter"] = Str("set when the action is also addressable as <id>.<label>"),
+            ["providers"] = Array(Str("the default fallback chain, in order")),
+            ["parameters"] = Array(Obj(["name", "type", "required"], new()
+            {
+                ["name"] = Str(null),
+                ["type"] = Enum("string", "int", "number", "bool", "duration", "string_list", "enum"),
+                ["required"] = Bool(),
+                ["description"] = Str(null),
+                ["default"] = new JsonObject { ["nullable"] = true },
+                ["values"] = Array(Str(null)),
+                ["minimum"] = new JsonObject { ["type"] = "integer", ["nullable"] = true },
+                ["maximum"] = new JsonObject { ["type"] = "integer", ["nullable"] = true },
+            })),
+            ["parameters_schema"] = new JsonObject { ["type"] = "object", ["description"] = "JSON Schema of the step's with:" },
+        }),
         ["Error"] = Obj(["error"], new()
         {
             ["error"] = Obj(["code", "message"], new()
@@ -572,6 +707,12 @@ public static class OpenApiDocument
     }
 
     private static JsonObject IdentityParam() => PathParam("identity_id", "idn_{32 hex}");
+
+    private static JsonObject YamlBody() => new()
+    {
+        ["required"] = true,
+        ["content"] = new JsonObject { ["application/yaml"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["description"] = "the workflow's YAML" } } },
+    };
 
     private static JsonObject JsonBody(JsonNode schema) => new()
     {

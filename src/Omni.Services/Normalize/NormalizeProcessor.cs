@@ -15,7 +15,7 @@ namespace Omni.Services.Normalize;
 /// </summary>
 public sealed class NormalizeProcessor(
     RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, IdentityResolver identities,
-    CatalogStore catalog, TimeProvider time)
+    CatalogStore catalog, TimeProvider time, Omni.Services.Workflows.WorkflowRunInbox? workflowRuns = null)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
@@ -78,6 +78,10 @@ public sealed class NormalizeProcessor(
             {
                 added++;
                 OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
+                if (workflowRuns is not null)
+                {
+                    await workflowRuns.EnqueueAsync(e, cancellationToken); // a new event only: a duplicate never starts runs
+                }
             }
         }
 

@@ -32,4 +32,16 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>The effect-once ledger of side-effect actions, keyed by (run id, step id).</summary>
     public string EffectsTable => Prefix + "Effects";
+
+    /// <summary>Stored workflow versions (immutable): PK = workflow id, RK = zero-padded version.</summary>
+    public string WorkflowsTable => Prefix + "Workflows";
+
+    /// <summary>Guard state: rate-limit counters per key and window.</summary>
+    public string GuardsTable => Prefix + "Guards";
+
+    /// <summary>Offline workflow runs: run rows (PK = instance, RK = run id), the event → runs index, waits by conversation, and due timers.</summary>
+    public string WorkflowRunsTable => Prefix + "WorkflowRuns";
+
+    /// <summary>New events for the workflow runner: <c>{"instance", "event_id"}</c>, Base64 like the ingest queue.</summary>
+    public string WorkflowRunsQueue => Prefix + "workflow-runs";
 }

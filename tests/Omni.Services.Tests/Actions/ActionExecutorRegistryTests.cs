@@ -34,7 +34,7 @@ public sealed class ActionExecutorRegistryTests(AzuriteFixture azurite)
         await using var host = await ActionsHost.StartAsync(azurite);
 
         Assert.Equal(
-            ["meta.notify.webhook", "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image", "transform.stt.audio"],
+            ["guard.rate_limit", "guard.self_route", "meta.notify.webhook", "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image", "transform.stt.audio"],
             host.Registry.ActionIds.Order(StringComparer.Ordinal));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("route.reply"));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("meta.notify.webhook"));

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Omni.Engine.Json;
+using Omni.Engine.Workflows;
+using Omni.Engine.Workflows.Actions;
+using Omni.Services.Configuration;
+using Omni.Services.Workflows;
+
+namespace Omni.Services.Http;
+
+/// <summary>
+/// The workflow config API: list, read, store a new version (validated first), validate without storing, the JSON
+/// Schema of the YAML, and the action registry. Behind a query key; a key scoped to instances sees the <c>*</c>
+/// workflows and its instances' overrides, and may store only overrides for its instances.
+/// </summary>
+public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer keys, WorkflowStore store)
+{
+    /// <summary>Table Storage keeps strings up to 32K UTF-16 characters; a workflow is far smaller.</summary>
+    public const int MaxYamlBytes = 32 * 1024;
+
+    /// <summary><c>GET /api/workflows</c>: the newest version of each id and scope, with where it comes from.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var snapshot = await store.GetAsync(cancellationToken);
+        var workflows = snapshot.All
+            .Where(w => Readable(request, w.Definition.Scope))
+            .GroupBy(w => (w.Definition.Id, w.Definition.Scope))
+            .Select(g => g.MaxBy(w => w.Definition.Version)!)
+            .OrderBy(w => w.Definition.Id, StringComparer.Ordinal)
+            .ThenBy(w => w.Definition.Scope, StringComparer.Ordinal)
+            .Select(w => Summary(w, snapshot));
+        return Json(new { workflows });
+    }
+
+    /// <summary><c>GET /api/workflows/{id}[?version=]</c>: the newest (or the given) version with its YAML, and all versions.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        int? version = null;
+        if (request.Query.TryGetValue("version", out var text))
+        {
+            if (!int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+            {
+                return ApiError.BadRequest("version must be a positive whole number");
+            }
+
+            version = parsed;
+        }
+
+        var snapshot = await store.GetAsync(cancellationToken);
+        var versions = snapshot.Versions(id).Where(w => Readable(request, w.Definition.Scope)).ToList();
+        var chosen = version is null ? versions.FirstOrDefault() : versions.FirstOrDefault(w => w.Definition.Version == version);
+        if (chosen is null)
+        {
+            return ApiError.NotFound(version is null ? $"no workflow '{id}'" : $"workflow '{id}' has no version {version}");
+        }
+
+        return Json(new
+        {
+            id = chosen.Definition.Id,
+            version = chosen.Definition.Version,
+            scope = chosen.Definition.Scope,
+            description = chosen.Definition.Description,
+            source = chosen.Source,
+            created_at = chosen.CreatedAt,
+            effective = IsEffective(chosen, snapshot),
+            yaml = chosen.Yaml,
+            versions = versions.Select(w => new { version = w.Definition.Version, scope = w.Definition.Scope, source = w.Source, created_at = w.CreatedAt }),
+        });
+    }
+
+    /// <summary><c>PUT /api/workflows/{id}</c> (body: the YAML): validates, then stores it as a new version, in effect at once.</summary>
+    public async Task<IResult> PutAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var (yaml, error) = await ReadYamlAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = WorkflowParser.Parse(yaml!, store.Registry);
+        if (result.Definition is not { } definition)
+        {
+            return ApiError.BadRequest($"the workflow is not valid ({result.Errors.Count} error(s))", Errors(result.Errors));
+        }
+
+        if (definition.Id != id)
+        {
+            return ApiError.BadRequest($"the workflow's id '{definition.Id}' does not match the URL's '{id}'");
+        }
+
+        if (definition.Scope != WorkflowDefinition.AnyInstance && !options.Instances.ContainsKey(definition.Scope))
+        {
+            return ApiError.BadRequest($"scope '{definition.Scope}' is neither \"*\" nor a configured instance");
+        }
+
+        // Only an unscoped key changes the "*" defaults; a scoped key may store overrides for its own instances.
+        if (keys.Authorize(request, definition.Scope) is not null)
+        {
+            return ApiError.Forbidden($"this key may not change workflows of scope '{definition.Scope}'");
+        }
+
+        if (await store.AddAsync(definition, yaml!, cancellationToken) == WorkflowAddOutcome.VersionNotNewer)
+        {
+            var latest = (await store.GetAsync(cancellationToken)).Versions(id) is [var newest, ..] ? newest.Definition.Version : 0;
+            return ApiError.Conflict($"workflow '{id}' already has version {latest}; stored versions are immutable, send version {latest + 1} or higher");
+        }
+
+        var snapshot = await store.GetAsync(cancellationToken);
+        var stored = snapshot.Versions(id).First(w => w.Definition.Version == definition.Version);
+        return Results.Json(Summary(stored, snapshot), OmniJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>POST /api/workflows/validate</c> (body: the YAML): <c>{valid, errors[]}</c>, nothing stored.</summary>
+    public async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return denied;
+        }
+
+        var (yaml, error) = await ReadYamlAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = WorkflowParser.Parse(yaml!, store.Registry);
+        return Json(new
+        {
+            valid = result.IsValid,
+            id = result.Definition?.Id,
+            version = result.Definition?.Version,
+            errors = Errors(result.Errors),
+        });
+    }
+
+    /// <summary><c>GET /api/workflows/schema</c>: the JSON Schema of the workflow YAML, for editors.</summary>
+    public IResult Schema(HttpRequest request) =>
+        keys.Authorize(request) ?? Results.Text(WorkflowJsonSchema.Generate(store.Registry), "application/schema+json", Encoding.UTF8);
+
+    /// <summary><c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema and default provider chain.</summary>
+    public IResult Actions(HttpRequest request) =>
+        keys.Authorize(request) ?? Json(new
+        {
+            actions = store.Registry.Actions.Select(a => new
+            {
+                id = a.Id,
+                category = ActionCategories.Name(a.Category),
+                description = a.Description,
+                is_side_effect = a.IsSideEffect,
+                label_parameter = a.LabelParameter,
+                providers = a.Providers,
+                parameters = a.Parameters.Select(p => new
+                {
+                    name = p.Name,
+                    type = ParameterTypes.Name(p.Type),
+                    required = p.Required,
+                    description = p.Description,
+                    @default = p.Default,
+                    values = p.Values.Count > 0 ? p.Values : null,
+                    minimum = p.Minimum,
+                    maximum = p.Maximum,
+                }),
+                parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
+            }),
+        });
+
+    private static object[] Errors(IReadOnlyList<WorkflowError> errors) =>
+        [.. errors.Select(e => new { code = e.Code, message = e.Message, line = e.Line, column = e.Column })];
+
+    private static bool IsEffective(StoredWorkflow workflow, WorkflowSnapshot snapshot)
+    {
+        var scope = workflow.Definition.Scope;
+        var effective = snapshot.Catalog.EffectiveFor(scope == WorkflowDefinition.AnyInstance ? "\u0000any" : scope);
+        return effective.Any(d => ReferenceEquals(d, workflow.Definition));
+    }
+
+    private static object Summary(StoredWorkflow w, WorkflowSnapshot snapshot) => new
+    {
+        id = w.Definition.Id,
+        version = w.Definition.Version,
+        scope = w.Definition.Scope,
+        description = w.Definition.Description,
+        source = w.Source,
+        created_at = w.CreatedAt,
+        effective = IsEffective(w, snapshot),
+        trigger = new { event_kinds = w.Definition.Trigger.EventKinds, content_types = w.Definition.Trigger.ContentTypes },
+        steps = w.Definition.AllSteps.Count(),
+    };
+
+    private static async Task<(string? Yaml, IResult? Error)> ReadYamlAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await BoundedBody.ReadAsync(request.Body, MaxYamlBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, ApiError.TooLarge($"the workflow exceeds the {MaxYamlBytes} byte limit"));
+        }
+
+        string yaml;
+        try
+        {
+            yaml = new UTF8Encoding(false, true).GetString(body.ToMemory().Span);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, ApiError.BadRequest("the body is not UTF-8 text"));
+        }
+
+        return string.IsNullOrWhiteSpace(yaml) ? (null, ApiError.BadRequest("the body must be the workflow's YAML")) : (yaml, null);
+    }
+
+    private bool Readable(HttpRequest request, string scope) =>
+        scope == WorkflowDefinition.AnyInstance || keys.Authorize(request, scope) is null;
+
+    private static IResult Json(object value) => Results.Json(value, OmniJson.Options);
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Omni.Engine.Workflows.Actions;
+using Omni.Services.Actions;
+using Omni.Services.Catalog;
+using Omni.Services.Http;
+using Omni.Services.Traces;
+
+namespace Omni.Services.Workflows;
+
+public static class WorkflowsServiceCollectionExtensions
+{
+    /// <summary>The workflow store (stored versions + seed playbooks), its trigger index for the catalogue, and the config API handlers.</summary>
+    public static IServiceCollection AddOmniWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(ActionRegistry.Default);
+        services.TryAddSingleton<WorkflowStore>();
+        services.Replace(ServiceDescriptor.Singleton<IWorkflowTriggerIndex, WorkflowTriggerIndex>());
+        services.TryAddSingleton<WorkflowsEndpoints>();
+
+        // The offline runner and the audit log it keeps (the executors come from AddOmniActions).
+        services.AddOmniActions(configuration);
+        services.TryAddSingleton<WorkflowRunner>();
+        services.TryAddSingleton<WorkflowRunInbox>();
+        services.Replace(ServiceDescriptor.Singleton<IWorkflowRunLog, WorkflowRunLog>());
+        services.TryAddSingleton<WorkflowRunsEndpoints>();
+        return services;
+    }
+}
