@@ -25,11 +25,11 @@ param tags { *: string } = {
 ])
 param storageSku string = 'Standard_LRS'
 
-@description('Storage queues created up front: the ingest queue, its poison queue and the workflow timer queue.')
+@description('Storage queues created up front: the ingest queue, its poison queue and the workflow run queue (the Functions runtime adds workflow-runs-poison on demand).')
 param queueNames string[] = [
   'ingest'
   'ingest-poison'
-  'workflow-timers'
+  'workflow-runs'
 ]
 
 @description('Storage tables created up front (letters and digits only, starting with a letter).')
@@ -39,9 +39,10 @@ param tableNames string[] = [
   'Identities'
   'IdentityHandles'
   'IdentityLinks'
-  'Catalog'
-  'WorkflowRuns'
   'Effects'
+  'Workflows'
+  'Guards'
+  'WorkflowRuns'
 ]
 
 @description('Raw webhook archive: days after upload at which a payload moves to the Cool tier.')

@@ -41,25 +41,39 @@ public class StorageTests
         Literal.Text("None", container["properties"]?["publicAccess"], $"container {name} publicAccess");
     }
 
+    // Every container, queue and table the app uses (Omni.Services' StorageNames, unprefixed as in Azure) is deployed.
+    public static TheoryData<string> AppQueues() => [.. AppStorageNames("Queue")];
+
+    public static TheoryData<string> AppTables() => [.. AppStorageNames("Table")];
+
+    public static TheoryData<string> AppContainers() => [.. AppStorageNames("Container")];
+
+    private static IEnumerable<string> AppStorageNames(string suffix)
+    {
+        var names = new Omni.Services.Storage.StorageNames("");
+        return typeof(Omni.Services.Storage.StorageNames).GetProperties()
+            .Where(p => p.Name.EndsWith(suffix, StringComparison.Ordinal) && p.PropertyType == typeof(string))
+            .Select(p => (string)p.GetValue(names)!)
+            .Order(StringComparer.Ordinal);
+    }
+
     [Theory]
-    [InlineData("ingest")]
-    [InlineData("ingest-poison")]
-    [InlineData("workflow-timers")]
-    public void Queues_Expected_Exist(string name) =>
+    [MemberData(nameof(AppContainers))]
+    public void Containers_TheAppUses_Exist(string name) =>
+        Assert.Contains(
+            DeploymentSnapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            resource => resource["name"]!.GetValue<string>().EndsWith($"/default/{name}", StringComparison.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(AppQueues))]
+    public void Queues_TheAppUses_Exist(string name) =>
         Assert.Contains(
             DeploymentSnapshot.OfType("Microsoft.Storage/storageAccounts/queueServices/queues"),
             resource => resource["name"]!.GetValue<string>().EndsWith($"/default/{name}", StringComparison.Ordinal));
 
     [Theory]
-    [InlineData("Events")]
-    [InlineData("DeadLetters")]
-    [InlineData("Identities")]
-    [InlineData("IdentityHandles")]
-    [InlineData("IdentityLinks")]
-    [InlineData("Catalog")]
-    [InlineData("WorkflowRuns")]
-    [InlineData("Effects")]
-    public void Tables_Expected_Exist(string name) =>
+    [MemberData(nameof(AppTables))]
+    public void Tables_TheAppUses_Exist(string name) =>
         Assert.Contains(
             DeploymentSnapshot.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"),
             resource => resource["name"]!.GetValue<string>().EndsWith($"/default/{name}", StringComparison.Ordinal));
