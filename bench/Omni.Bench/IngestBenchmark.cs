@@ -213,7 +213,7 @@ internal sealed record BenchReport(int PerRound, int Concurrency, IReadOnlyList<
         sb.AppendLine("Storage operations are counted by an Azure SDK pipeline policy (`StorageOperationCounter`) on Omni's own clients:");
         sb.AppendLine("ingest is a blob put and a queue put; normalizing is a share of a 16-message receive, a blob get, one table");
         sb.AppendLine("transaction (canonical row + timeline, kind, conversation and sender index rows + the conversation summary and a");
-        sb.AppendLine("catalogue counter shard, one partition) and a queue delete. The summary and counter ride in that transaction; reading");
+        sb.AppendLine("catalogue counter shard, one partition), a put on workflow-runs and a queue delete. The summary and counter ride in that transaction; reading");
         sb.AppendLine("them costs a point read only the first time a process touches a conversation or counter shard. Identity resolution");
         sb.AppendLine("is on: each of the 97 distinct senders costs a read, a transaction and an insert on first sight (in the warm-up,");
         sb.AppendLine("which sends from all of them), then nothing (the handle cache).");
