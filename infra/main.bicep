@@ -25,11 +25,12 @@ param tags { *: string } = {
 ])
 param storageSku string = 'Standard_LRS'
 
-@description('Storage queues created up front: the ingest queue, its poison queue and the workflow run queue (the Functions runtime adds workflow-runs-poison on demand).')
+@description('Storage queues created up front: the ingest queue and the workflow run queue, each with its poison queue.')
 param queueNames string[] = [
   'ingest'
   'ingest-poison'
   'workflow-runs'
+  'workflow-runs-poison'
 ]
 
 @description('Storage tables created up front (letters and digits only, starting with a letter).')

@@ -1,4 +1,5 @@
 using Omni.Services.Http;
+using Omni.Services.Workflows;
 
 namespace Omni.Local;
 
@@ -17,6 +18,8 @@ public static class WorkflowRoutes
             endpoints.EventActionsAsync(request, event_id, ct));
         api.MapGet("/runs/{run_id}", (HttpRequest request, string run_id, WorkflowRunsEndpoints endpoints, CancellationToken ct) =>
             endpoints.RunAsync(request, run_id, ct));
+        api.MapPost("/runs/{run_id}/events/{name}", (HttpRequest request, string run_id, string name, WorkflowRunsEndpoints endpoints, WorkflowRunner runner, CancellationToken ct) =>
+            endpoints.RaiseEventAsync(request, run_id, name, runner, ct));
         return api;
     }
 }

@@ -13,20 +13,16 @@ using DurableRetryContext = Microsoft.DurableTask.RetryContext;
 
 namespace Omni.Functions.Workflows;
 
-/// <summary>What an orchestration is started with: the workflow version's YAML (stored versions are immutable) and the event.</summary>
-public sealed record WorkflowRunInput(string Yaml, OmniEvent Event);
-
-/// <summary>What <see cref="WorkflowOrchestrator.RunActionActivity"/> runs: one <see cref="CallActivity"/> of one run.</summary>
-public sealed record ActionActivityInput(string RunId, OmniEvent Event, CallActivity Call);
-
 /// <summary>
 /// Production's driver of <see cref="WorkflowInterpreter"/> (docs/workflows.md, "Durable Functions"): one orchestration
 /// per (event, workflow version), instance id = the run id, so a redelivered event never starts a second run.
 /// Activities are actions (<see cref="RunActionActivity"/>), retried per the step's policy for transient failures only;
 /// follow-ups are durable timers; waits race <c>WaitForExternalEvent</c> against a timer. The history is rebuilt on
-/// each replay from the awaited results, so it is never stored separately.
+/// each replay from the awaited results, so it is never stored separately. The activities also keep the run record
+/// the audit API reads (an audit line per attempt, waiting, completed), through <see cref="WorkflowActivities"/>,
+/// the same records the offline runner keeps: all logic is there; this class only binds Durable to it.
 /// </summary>
-public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore events, ActionExecutorRegistry executors)
+public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventStore events)
 {
     /// <summary>Unprefixed, like the ingest queue (Omni:Storage:Prefix must be empty in Azure).</summary>
     public const string RunsQueue = "workflow-runs";
@@ -43,18 +39,21 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
             return;
         }
 
-        var snapshot = await workflows.GetAsync(cancellationToken);
-        foreach (var definition in snapshot.Catalog.Match(evt))
+        var plan = await activities.PlanStartAsync(evt, cancellationToken);
+        foreach (var planned in plan.Runs)
         {
-            var runId = WorkflowInterpreter.RunIdFor(definition, evt);
-            if (await client.GetInstanceAsync(runId, cancellationToken) is not null)
+            if (await client.GetInstanceAsync(planned.RunId, cancellationToken) is null)
             {
-                continue; // the same event again
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    nameof(RunWorkflow), new WorkflowRunInput(planned.Yaml, evt), new StartOrchestrationOptions(planned.RunId), cancellationToken);
             }
+        }
 
-            var yaml = snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml;
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(RunWorkflow), new WorkflowRunInput(yaml, evt), new StartOrchestrationOptions(runId), cancellationToken);
+        foreach (var waiting in plan.RepliedTo)
+        {
+            // Discarded by Durable when the run has finished; buffered when it is not waiting yet.
+            await client.RaiseEventAsync(waiting, WorkflowInterpreter.ContactRepliedEvent, plan.ReplyPayload, cancellationToken);
+            await activities.ReplyDeliveredAsync(evt, waiting, cancellationToken);
         }
     }
 
@@ -65,12 +64,14 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
         var input = context.GetInput<WorkflowRunInput>()!;
         var definition = WorkflowParser.Parse(input.Yaml, Omni.Engine.Workflows.Actions.ActionRegistry.Default).Definition
                          ?? throw new InvalidOperationException("a stored workflow version no longer validates");
+        var evt = input.Event;
         var history = RunHistory.Empty;
         while (true)
         {
-            switch (WorkflowInterpreter.Decide(definition, input.Event, history))
+            switch (WorkflowInterpreter.Decide(definition, evt, history))
             {
                 case Complete done:
+                    await context.CallActivityAsync(nameof(CompleteRunActivity), new RunCompleteInput(evt.Instance, context.InstanceId, done));
                     return done;
                 case CallActivity call:
                     var failedAttempts = 0;
@@ -82,13 +83,13 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
                             return false;
                         }
 
-                        await retry.OrchestrationContext.CreateTimer(Backoff(call.Retry, retry.LastAttemptNumber), CancellationToken.None);
+                        await retry.OrchestrationContext.CreateTimer(WorkflowStepExecutor.Backoff(call.Retry, retry.LastAttemptNumber), CancellationToken.None);
                         return true;
                     });
                     try
                     {
                         var output = await context.CallActivityAsync<JsonElement>(
-                            nameof(RunActionActivity), new ActionActivityInput(context.InstanceId, input.Event, call), options);
+                            nameof(RunActionActivity), new ActionActivityInput(definition.Id, context.InstanceId, evt, call), options);
                         history = history.Append(new ActivityCompleted(call.StepId, context.CurrentUtcDateTime, call.Provider, output, failedAttempts + 1));
                     }
                     catch (TaskFailedException e)
@@ -99,10 +100,14 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
 
                     break;
                 case StartTimer timer:
+                    await context.CallActivityAsync(nameof(RunWaitingActivity),
+                        new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, timer.StepId, null, timer.FireAt));
                     await context.CreateTimer(timer.FireAt.UtcDateTime, CancellationToken.None);
                     history = history.Append(new TimerFired(timer.StepId, context.CurrentUtcDateTime));
                     break;
                 case WaitForExternalEvent wait:
+                    await context.CallActivityAsync(nameof(RunWaitingActivity),
+                        new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline));
                     using (var cancel = new CancellationTokenSource())
                     {
                         var received = context.WaitForExternalEvent<JsonElement>(wait.Name, cancel.Token);
@@ -119,25 +124,18 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
         }
     }
 
-    /// <summary>One action: its executor (effect-once for side effects, keyed by run and step). Failures throw, so Durable retries or records them.</summary>
+    /// <summary>One action attempt (effect-once for side effects), audited. Failures throw, so Durable retries or records them.</summary>
     [Function(nameof(RunActionActivity))]
-    public async Task<JsonElement> RunActionActivity([ActivityTrigger] ActionActivityInput input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var outcome = await executors.ExecuteAsync(new ActionInvocation
-        {
-            RunId = input.RunId,
-            StepId = input.Call.StepId,
-            ActionId = input.Call.ActionId,
-            Event = input.Event,
-            Parameters = input.Call.Parameters,
-            Provider = input.Call.Provider,
-        }, cancellationToken: cancellationToken);
-        return outcome.Output;
-    }
+    public Task<JsonElement> RunActionActivity([ActivityTrigger] ActionActivityInput input, CancellationToken cancellationToken) =>
+        activities.RunActionAsync(input, cancellationToken);
 
-    private static TimeSpan Backoff(Omni.Engine.Workflows.RetryPolicy retry, int failedAttempts) =>
-        TimeSpan.FromMilliseconds(Math.Min(
-            retry.FirstDelay.TotalMilliseconds * Math.Pow(retry.Backoff, Math.Max(0, failedAttempts - 1)),
-            retry.MaxDelay.TotalMilliseconds));
+    /// <summary>Shows the run as waiting (timer or external event) and registers a contact_replied wait.</summary>
+    [Function(nameof(RunWaitingActivity))]
+    public Task RunWaitingActivity([ActivityTrigger] RunWaitInput input, CancellationToken cancellationToken) =>
+        activities.WaitingAsync(input, cancellationToken);
+
+    /// <summary>Records the run's outcome for the audit API.</summary>
+    [Function(nameof(CompleteRunActivity))]
+    public Task CompleteRunActivity([ActivityTrigger] RunCompleteInput input, CancellationToken cancellationToken) =>
+        activities.CompleteAsync(input, cancellationToken);
 }

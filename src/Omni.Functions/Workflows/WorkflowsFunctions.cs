@@ -1,12 +1,16 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Omni.Services.Http;
+using Omni.Services.Workflows;
 
 namespace Omni.Functions.Workflows;
 
 /// <summary>
 /// The workflow config API: <c>GET /api/workflows</c>, <c>GET/PUT /api/workflows/{id}</c>, <c>POST /api/workflows/validate</c>,
-/// <c>GET /api/workflows/schema</c>, <c>GET /api/registry/actions</c>, and the audit log: <c>GET /api/events/{event_id}/actions</c>, <c>GET /api/runs/{run_id}</c>.
+/// <c>GET /api/workflows/schema</c>, <c>GET /api/registry/actions</c>, the audit log: <c>GET /api/events/{event_id}/actions</c>,
+/// <c>GET /api/runs/{run_id}</c>, and external events: <c>POST /api/runs/{run_id}/events/{name}</c> (to the run's orchestration).
 /// </summary>
 /// <remarks>
 /// Anonymous: Omni checks its own query keys (see <c>WebhookFunction</c>). The literal routes <c>workflows/schema</c> and
@@ -63,4 +67,23 @@ public sealed class WorkflowsFunctions(WorkflowsEndpoints endpoints, WorkflowRun
         string runId,
         CancellationToken cancellationToken) =>
         runs.RunAsync(request, runId, cancellationToken);
+
+    [Function("RaiseRunEvent")]
+    public Task<IResult> RaiseEventAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/events/{name}")] HttpRequest request,
+        string runId,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        runs.RaiseEventAsync(request, runId, name, new DurableEventRaiser(client), cancellationToken);
+
+    /// <summary>Raises an external event to the run's orchestration (instance id = run id).</summary>
+    private sealed class DurableEventRaiser(DurableTaskClient client) : IWorkflowEventRaiser
+    {
+        public async Task<RaiseResult> RaiseAsync(string instance, string runId, string name, JsonElement? payload, CancellationToken cancellationToken)
+        {
+            await client.RaiseEventAsync(runId, name, payload, cancellationToken);
+            return RaiseResult.Delivered;
+        }
+    }
 }

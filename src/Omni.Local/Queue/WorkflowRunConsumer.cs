@@ -14,6 +14,9 @@ public sealed class WorkflowRunConsumer(
 {
     public const int MaxDequeueCount = 5;
 
+    /// <summary>How long a message stays invisible while its runs start: longer than the ingest queue's, since actions call slow APIs.</summary>
+    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Normalizer.Enabled)
@@ -51,7 +54,7 @@ public sealed class WorkflowRunConsumer(
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         await queue.Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var batch = (await queue.Queue.ReceiveMessagesAsync(16, TimeSpan.FromMinutes(5), cancellationToken)).Value;
+        var batch = (await queue.Queue.ReceiveMessagesAsync(16, VisibilityTimeout, cancellationToken)).Value;
         foreach (var message in batch)
         {
             try
@@ -63,14 +66,25 @@ public sealed class WorkflowRunConsumer(
 
                 await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
             }
-#pragma warning disable CA1031 // One failing event is retried, then dropped with an error; it never stops the others.
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw; // shutting down: the message comes back after its visibility timeout
+            }
+#pragma warning disable CA1031 // One failing event is retried, then moved to the poison queue; it never stops the others.
+            catch (Exception e)
 #pragma warning restore CA1031
             {
-                logger.LogError(e, "Starting the workflows of {Message} failed (delivery {Count})", message.MessageText, message.DequeueCount);
                 if (message.DequeueCount >= MaxDequeueCount)
                 {
+                    logger.LogError(e, "Starting the workflows of {Message} failed {Count} times; moving it to the poison queue", message.MessageText, message.DequeueCount);
+                    await queue.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                    await queue.PoisonQueue.SendMessageAsync(message.MessageText, cancellationToken);
                     await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                }
+                else
+                {
+                    logger.LogWarning(e, "Starting the workflows of {Message} failed (delivery {Count}); retrying in {Delay}", message.MessageText, message.DequeueCount, options.Normalizer.RetryDelay);
+                    await queue.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Normalizer.RetryDelay, cancellationToken: cancellationToken);
                 }
             }
         }

@@ -277,6 +277,19 @@ public static class OpenApiDocument
             ["get"] = Operation("GetRun", "One workflow run: status, outcome, audit, step outcomes and history.", [PathParam("run_id", "wf_{32 hex}")],
                 Response("200", "the run", Ref("WorkflowRun")), [401, 404]),
         },
+        ["/api/runs/{run_id}/events/{name}"] = new JsonObject
+        {
+            ["post"] = Operation("RaiseRunEvent",
+                "Raises an external event to a run waiting for it (a step's wait_for, e.g. resolved after route.escalate.human); " +
+                "the body, if any, is the payload later steps read as steps.<id>.event. 409 when the run is not waiting for this event.",
+                [PathParam("run_id", "wf_{32 hex}"), PathParam("name", "the event name: 1-64 of A-Z a-z 0-9 _ - .")],
+                Response("202", "delivered", Obj(["run_id", "event", "delivered"], new()
+                {
+                    ["run_id"] = Str(null),
+                    ["event"] = Str(null),
+                    ["delivered"] = Bool(),
+                })), [400, 401, 404, 409, 413], body: JsonBody(new JsonObject { ["description"] = "any JSON value (optional)" })),
+        },
         ["/api/registry/actions"] = new JsonObject
         {
             ["get"] = Operation("ListActions", "The actions workflows may use: id, category, description, parameters (and their JSON Schema), default provider chain.", [],
@@ -338,6 +351,8 @@ public static class OpenApiDocument
             ["summary"] = Str(null),
             ["created_at"] = Time(),
             ["completed_at"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            ["waiting_for"] = Str("while waiting: the external event the run waits for (null for a timer)"),
+            ["waiting_until"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true, ["description"] = "while waiting: when the timer fires or the wait times out" },
             ["audit"] = Array(Obj(["step_id", "action_id", "status", "attempts"], new()
             {
                 ["step_id"] = Str(null),

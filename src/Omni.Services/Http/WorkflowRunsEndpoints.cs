@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Events;
 using Omni.Engine.Json;
@@ -5,9 +7,16 @@ using Omni.Services.Workflows;
 
 namespace Omni.Services.Http;
 
-/// <summary>The action audit log: <c>GET /api/events/{event_id}/actions</c> (every run of the event) and <c>GET /api/runs/{run_id}</c>.</summary>
-public sealed class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, WorkflowRunner runner)
+/// <summary>
+/// The action audit log (<c>GET /api/events/{event_id}/actions</c>: every run of the event; <c>GET /api/runs/{run_id}</c>)
+/// and external events (<c>POST /api/runs/{run_id}/events/{name}</c>, e.g. <c>resolved</c> for an escalation). The same
+/// on both hosts: they differ only in the <see cref="IWorkflowEventRaiser"/> that delivers the event.
+/// </summary>
+public sealed partial class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, WorkflowRunStore runs)
 {
+    /// <summary>The largest event payload accepted (it becomes part of the run's history).</summary>
+    public const int MaxEventPayloadBytes = 16 * 1024;
+
     public async Task<IResult> EventActionsAsync(HttpRequest request, string eventId, CancellationToken cancellationToken)
     {
         if (keys.Authorize(request) is { } denied)
@@ -25,8 +34,8 @@ public sealed class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, WorkflowRunne
             return forbidden;
         }
 
-        var runs = await runner.ListForEventAsync(instance, eventId, cancellationToken);
-        return Results.Json(new { event_id = eventId, runs }, OmniJson.Options);
+        var list = await runs.ListForEventAsync(instance, eventId, cancellationToken);
+        return Results.Json(new { event_id = eventId, runs = list }, OmniJson.Options);
     }
 
     public async Task<IResult> RunAsync(HttpRequest request, string runId, CancellationToken cancellationToken)
@@ -36,14 +45,88 @@ public sealed class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, WorkflowRunne
             return denied;
         }
 
-        foreach (var instance in keys.ReadableInstances(request))
+        return await FindAsync(request, runId, cancellationToken) is { } run
+            ? Results.Json(run, OmniJson.Options)
+            : ApiError.NotFound($"no run '{runId}'");
+    }
+
+    /// <summary>
+    /// Raises the external event <paramref name="name"/> (body: optional JSON, the payload later steps read as
+    /// <c>steps.&lt;id&gt;.event</c>) to a run waiting for it: 202 when delivered, 409 when the run is not waiting for it.
+    /// </summary>
+    public async Task<IResult> RaiseEventAsync(
+        HttpRequest request, string runId, string name, IWorkflowEventRaiser raiser, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(raiser);
+        if (keys.Authorize(request) is { } denied)
         {
-            if (await runner.GetAsync(instance, runId, cancellationToken) is { } run)
+            return denied;
+        }
+
+        if (!EventName().IsMatch(name))
+        {
+            return ApiError.BadRequest($"'{name}' is not an event name: use 1 to 64 letters, digits, '_', '-' or '.'");
+        }
+
+        var bytes = await BoundedBody.ReadAsync(request.Body, MaxEventPayloadBytes, cancellationToken);
+        if (bytes is null)
+        {
+            return ApiError.TooLarge($"the event payload exceeds the {MaxEventPayloadBytes} byte limit");
+        }
+
+        JsonElement? payload = null;
+        if (bytes.ToMemory().Length > 0)
+        {
+            try
             {
-                return Results.Json(run, OmniJson.Options);
+                payload = JsonSerializer.Deserialize<JsonElement>(bytes.ToMemory().Span);
+            }
+            catch (JsonException e)
+            {
+                return ApiError.BadRequest("the body is not valid JSON: " + e.Message);
             }
         }
 
-        return ApiError.NotFound($"no run '{runId}'");
+        if (await FindAsync(request, runId, cancellationToken) is not { } run)
+        {
+            return ApiError.NotFound($"no run '{runId}'");
+        }
+
+        if (run.Status != RunStatuses.Waiting || run.WaitingFor != name)
+        {
+            return ApiError.Conflict(NotWaiting(run, name));
+        }
+
+        return await raiser.RaiseAsync(run.Instance, runId, name, payload, cancellationToken) switch
+        {
+            RaiseResult.Delivered => Results.Json(new { run_id = runId, @event = name, delivered = true }, OmniJson.Options, statusCode: StatusCodes.Status202Accepted),
+            RaiseResult.NotFound => ApiError.NotFound($"no run '{runId}'"),
+            _ => ApiError.Conflict(await FindAsync(request, runId, cancellationToken) is { } now ? NotWaiting(now, name) : $"run '{runId}' is not waiting for '{name}'"),
+        };
     }
+
+    private static string NotWaiting(WorkflowRunView run, string name) => run.Status switch
+    {
+        RunStatuses.Completed => $"run '{run.RunId}' is completed ({run.Outcome}); it no longer takes '{name}'",
+        RunStatuses.Waiting when run.WaitingFor is { } other => $"run '{run.RunId}' is waiting for '{other}', not '{name}'",
+        _ => $"run '{run.RunId}' is {run.Status}, not waiting for '{name}'",
+    };
+
+    /// <summary>The run among the instances the caller may read (run ids do not name their instance).</summary>
+    private async Task<WorkflowRunView?> FindAsync(HttpRequest request, string runId, CancellationToken cancellationToken)
+    {
+        foreach (var instance in keys.ReadableInstances(request))
+        {
+            if (await runs.GetAsync(instance, runId, cancellationToken) is { } run)
+            {
+                return run;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex EventName();
 }

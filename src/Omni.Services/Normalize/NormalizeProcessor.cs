@@ -74,14 +74,19 @@ public sealed class NormalizeProcessor(
         var added = 0;
         foreach (var e in stamped)
         {
-            if (await events.TryAddAsync(e, timing, cancellationToken))
+            var isNew = await events.TryAddAsync(e, timing, cancellationToken);
+            if (isNew)
             {
                 added++;
                 OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
-                if (workflowRuns is not null)
-                {
-                    await workflowRuns.EnqueueAsync(e, cancellationToken); // a new event only: a duplicate never starts runs
-                }
+            }
+
+            // A new event starts its workflows. So does a duplicate met on a redelivery (attempt > 1) of this message:
+            // the first delivery may have stored the event and died before this line. Runs are idempotent by id, so
+            // a second start is harmless; a duplicate from another delivery of the payload (attempt 1) starts nothing.
+            if (workflowRuns is not null && (isNew || attempt > 1))
+            {
+                await workflowRuns.EnqueueAsync(e, cancellationToken);
             }
         }
 

@@ -44,4 +44,7 @@ public sealed class StorageNames(string prefix)
 
     /// <summary>New events for the workflow runner: <c>{"instance", "event_id"}</c>, Base64 like the ingest queue.</summary>
     public string WorkflowRunsQueue => Prefix + "workflow-runs";
+
+    /// <summary>Run messages whose runs failed to start <c>MaxDequeueCount</c> times (the Functions convention, like <see cref="IngestPoisonQueue"/>).</summary>
+    public string WorkflowRunsPoisonQueue => WorkflowRunsQueue + "-poison";
 }

@@ -10,14 +10,18 @@ namespace Omni.Services.Workflows;
 public sealed record WorkflowRunMessage(string Instance, string EventId);
 
 /// <summary>
-/// The <c>workflow-runs</c> queue: the normalizer enqueues every NEW event (never a duplicate: <c>TryAddAsync</c> said
-/// so), and the host's consumer starts its runs (<see cref="WorkflowRunner.StartAsync"/>, idempotent by run id).
+/// The <c>workflow-runs</c> queue: the normalizer enqueues every new event, and again a duplicate found while redelivering
+/// the same ingest message (its first delivery may have died between storing the event and enqueueing it); the host's
+/// consumer starts its runs (idempotent by run id).
 /// </summary>
 public sealed class WorkflowRunInbox(OmniStorage storage)
 {
     private volatile bool _ready;
 
     public QueueClient Queue { get; } = storage.Queues.GetQueueClient(storage.Names.WorkflowRunsQueue);
+
+    /// <summary>Where the offline consumer moves a message after its last failed delivery (the Functions runtime does the same for its trigger).</summary>
+    public QueueClient PoisonQueue { get; } = storage.Queues.GetQueueClient(storage.Names.WorkflowRunsPoisonQueue);
 
     public async Task EnqueueAsync(OmniEvent evt, CancellationToken cancellationToken)
     {

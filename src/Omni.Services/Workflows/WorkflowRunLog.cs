@@ -2,11 +2,11 @@ using Omni.Services.Traces;
 
 namespace Omni.Services.Workflows;
 
-/// <summary>The runs <see cref="WorkflowRunner"/> stored for an event, as the trace shows them (replaces <see cref="NoWorkflowRuns"/>).</summary>
-public sealed class WorkflowRunLog(WorkflowRunner runner) : IWorkflowRunLog
+/// <summary>The runs stored for an event (either host), as the trace shows them (replaces <see cref="NoWorkflowRuns"/>).</summary>
+public sealed class WorkflowRunLog(WorkflowRunStore runs) : IWorkflowRunLog
 {
     public async Task<IReadOnlyList<WorkflowRunTrace>> ListForEventAsync(string instance, string eventId, CancellationToken cancellationToken) =>
-        [.. (await runner.ListForEventAsync(instance, eventId, cancellationToken)).Select(r => new WorkflowRunTrace(
+        [.. (await runs.ListForEventAsync(instance, eventId, cancellationToken)).Select(r => new WorkflowRunTrace(
             r.RunId,
             r.WorkflowId,
             r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -21,8 +21,11 @@ public static class WorkflowsServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IWorkflowTriggerIndex, WorkflowTriggerIndex>());
         services.TryAddSingleton<WorkflowsEndpoints>();
 
-        // The offline runner and the audit log it keeps (the executors come from AddOmniActions).
+        // The run records and use cases both hosts share, the offline runner, and the audit log (the executors come from AddOmniActions).
         services.AddOmniActions(configuration);
+        services.TryAddSingleton<WorkflowRunStore>();
+        services.TryAddSingleton<WorkflowStepExecutor>();
+        services.TryAddSingleton<WorkflowActivities>();
         services.TryAddSingleton<WorkflowRunner>();
         services.TryAddSingleton<WorkflowRunInbox>();
         services.Replace(ServiceDescriptor.Singleton<IWorkflowRunLog, WorkflowRunLog>());

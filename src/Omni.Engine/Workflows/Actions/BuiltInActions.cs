@@ -142,10 +142,11 @@ public static class BuiltInActions
     public static ActionDescriptor RouteEscalateHuman { get; } = new()
     {
         Id = "route.escalate.human",
-        Description = "Hands the conversation to a human: notifies the assignee and marks the conversation escalated.",
+        Description = "Hands the conversation to a human: posts an escalation notice (with the run id and the path that resolves it) to a webhook. Add wait_for: {event: resolved, timeout} to pause the run until the human answers.",
         IsSideEffect = true,
         Parameters =
         [
+            ParameterDescriptor.Text("url", "Where the notice is posted (https); Omni:Notify:EscalationUrl when absent."),
             ParameterDescriptor.Text("reason", "Why it is escalated (templates allowed)."),
             ParameterDescriptor.Text("assignee", "Person or team to notify."),
             ParameterDescriptor.Choice("channel", "Where the human is notified.", [Channels.WhatsApp, Channels.Discord, Channels.Telegram, Channels.Slack, Channels.Webhook], defaultValue: Channels.Slack),

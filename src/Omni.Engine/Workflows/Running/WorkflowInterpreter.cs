@@ -18,6 +18,25 @@ public static class WorkflowInterpreter
     public const string ContactRepliedEvent = "contact_replied";
 
     /// <summary>
+    /// True when <paramref name="evt"/> is the contact answering in its conversation: an inbound message, reaction or
+    /// poll vote (not a receipt, presence or anything the instance sent). Hosts raise <see cref="ContactRepliedEvent"/>
+    /// for it to the runs waiting in <see cref="OmniEvent.ConversationId"/>.
+    /// </summary>
+    public static bool IsContactReply(OmniEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return !evt.FromMe && evt.ConversationId is not null
+               && evt.EventKind is EventKinds.Message or EventKinds.Reaction or EventKinds.PollVote;
+    }
+
+    /// <summary>The payload of <see cref="ContactRepliedEvent"/>: <c>{"event_id": ...}</c> of the reply.</summary>
+    public static JsonElement ContactRepliedPayload(OmniEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["event_id"] = evt.EventId });
+    }
+
+    /// <summary>
     /// The next thing to do for a run of <paramref name="definition"/> on <paramref name="evt"/>, given what has happened.
     /// Throws <see cref="WorkflowHistoryMismatchException"/> when the history does not fit the definition.
     /// </summary>

@@ -8,9 +8,11 @@ namespace Omni.Services.Actions.Notify;
 /// <summary>
 /// <c>route.escalate.human</c>: notifies a human (a signed JSON webhook, like <c>meta.notify.webhook</c>) and answers
 /// <c>{"waiting_for": "resolved"}</c>; pausing the run until the external <c>resolved</c> event (or its timeout) is the
-/// interpreter's job. The notification goes to the step's <c>url</c>, else <c>Omni:Notify:EscalationUrl</c>:
+/// step's <c>wait_for</c>. The notification goes to the step's <c>url</c>, else <c>Omni:Notify:EscalationUrl</c>, and
+/// says how to resolve it (<c>POST /api/runs/{run_id}/events/resolved</c> with the query key):
 /// <code>
-/// {"type": "escalation", "run_id", "step_id", "reason", "assignee", "channel", "waiting_for": "resolved", "event": {...}}
+/// {"type": "escalation", "run_id", "step_id", "reason", "assignee", "channel", "waiting_for": "resolved",
+///  "resolve": {"method": "POST", "path": "/api/runs/{run_id}/events/resolved"}, "event": {...}}
 /// </code>
 /// <c>channel</c> (slack, whatsapp, ...) is passed on for the receiver to route; Omni itself only posts the webhook.
 /// </summary>
@@ -39,6 +41,7 @@ public sealed class EscalateHumanExecutor(WebhookNotifier notifier, OmniOptions 
             ["assignee"] = invocation.GetString("assignee"),
             ["channel"] = invocation.GetString("channel"),
             ["waiting_for"] = WaitingFor,
+            ["resolve"] = new JsonObject { ["method"] = "POST", ["path"] = $"/api/runs/{invocation.RunId}/events/{WaitingFor}" },
             ["event"] = JsonSerializer.SerializeToNode(invocation.Event, OmniJson.Options),
         });
         var status = await notifier.SendAsync(Id, url, HttpMethod.Post, body, invocation, cancellationToken);

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Omni.Engine.Events;
+using Omni.Engine.Workflows;
+using Omni.Engine.Workflows.Running;
+using Omni.Services.Actions;
+
+namespace Omni.Services.Workflows;
+
+/// <summary>What the Durable orchestrator is started with: the workflow version's YAML (stored versions are immutable) and the event.</summary>
+public sealed record WorkflowRunInput(string Yaml, OmniEvent Event);
+
+/// <summary>One <see cref="CallActivity"/> of one run, as the Durable action activity receives it.</summary>
+public sealed record ActionActivityInput(string WorkflowId, string RunId, OmniEvent Event, CallActivity Call);
+
+/// <summary>A run of the Durable host going quiet: a timer (<see cref="EventName"/> null) or an external event, until <see cref="Until"/>.</summary>
+public sealed record RunWaitInput(string Instance, string RunId, string? ConversationId, string StepId, string? EventName, DateTimeOffset Until);
+
+/// <summary>The end of a Durable run, as the completion activity records it.</summary>
+public sealed record RunCompleteInput(string Instance, string RunId, Complete Done);
+
+/// <summary>A run the start function should schedule (unless its orchestration exists), with the YAML it runs.</summary>
+public sealed record PlannedRun(string RunId, string Yaml);
+
+/// <summary>What a new event asks of the Durable host: runs to start, and runs to tell that the contact replied.</summary>
+public sealed record RunStartPlan(IReadOnlyList<PlannedRun> Runs, IReadOnlyList<string> RepliedTo, JsonElement? ReplyPayload);
+
+/// <summary>
+/// The use cases behind the Durable host's workflow functions (src/Omni.Functions/Workflows), here so they build and
+/// are tested with everything else: the Functions code only binds triggers and calls these. They keep the same run
+/// records as the offline runner (<see cref="WorkflowRunStore"/>), so the audit API reads both hosts' runs alike.
+/// </summary>
+public sealed class WorkflowActivities(WorkflowStore workflows, WorkflowRunStore runs, WorkflowStepExecutor steps, TimeProvider time)
+{
+    /// <summary>
+    /// For a new event: creates the run record of every workflow it triggers (idempotent; the orchestration instance id
+    /// is the run id, so the caller skips runs whose orchestration exists), and lists the runs waiting for the contact's
+    /// reply in its conversation.
+    /// </summary>
+    public async Task<RunStartPlan> PlanStartAsync(OmniEvent evt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var snapshot = await workflows.GetAsync(cancellationToken);
+        var planned = new List<PlannedRun>();
+        foreach (var definition in snapshot.Catalog.Match(evt))
+        {
+            var runId = WorkflowInterpreter.RunIdFor(definition, evt);
+            await runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken);
+            planned.Add(new PlannedRun(runId, snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml));
+        }
+
+        if (!WorkflowInterpreter.IsContactReply(evt))
+        {
+            return new RunStartPlan(planned, [], null);
+        }
+
+        var waiting = await runs.ReplyWaitsAsync(evt.Instance, evt.ConversationId!, cancellationToken);
+        return new RunStartPlan(planned, waiting, WorkflowInterpreter.ContactRepliedPayload(evt));
+    }
+
+    /// <summary>After <c>contact_replied</c> was raised to <paramref name="runId"/>: its wait in the conversation is spent.</summary>
+    public Task ReplyDeliveredAsync(OmniEvent reply, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return runs.RemoveReplyWaitAsync(reply.Instance, reply.ConversationId!, runId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one action attempt and appends its audit line. Returns the action's output; a failure throws
+    /// <see cref="TransientActionException"/> (Durable's retry handler retries those, per the step's policy) or
+    /// <see cref="PermanentActionException"/>.
+    /// </summary>
+    public async Task<JsonElement> RunActionAsync(ActionActivityInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var instance = input.Event.Instance;
+        var row = await runs.FindAsync(instance, input.RunId, cancellationToken);
+        var failedBefore = row is null ? 0 : FailedAttemptsInARow(WorkflowRunStore.ReadAudit(row), input.Call);
+        var attempt = await steps.ExecuteAsync(input.WorkflowId, input.RunId, input.Event, input.Call, failedBefore, cancellationToken);
+        await runs.AppendAuditAsync(instance, input.RunId, attempt.Audit, cancellationToken);
+        return attempt.Entry switch
+        {
+            ActivityCompleted completed => completed.Output,
+            _ when attempt.Transient => throw new TransientActionException(attempt.Audit.Error ?? "the action failed"),
+            _ => throw new PermanentActionException(attempt.Audit.Error ?? "the action failed"),
+        };
+    }
+
+    /// <summary>Shows the run as waiting (a timer or an external event), and registers a <c>contact_replied</c> wait in its conversation.</summary>
+    public async Task WaitingAsync(RunWaitInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.EventName == WorkflowInterpreter.ContactRepliedEvent && input.ConversationId is { } conversation)
+        {
+            await runs.AddReplyWaitAsync(input.Instance, conversation, input.RunId, cancellationToken);
+        }
+
+        await runs.MarkWaitingAsync(input.Instance, input.RunId, input.StepId, input.EventName, input.Until, cancellationToken);
+    }
+
+    /// <summary>Records the run's outcome, summary and step outcomes.</summary>
+    public Task CompleteAsync(RunCompleteInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return runs.CompleteAsync(input.Instance, input.RunId, input.Done, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>How many attempts of this call failed just before (Durable retries an activity with the same input).</summary>
+    private static int FailedAttemptsInARow(IReadOnlyList<StepAudit> audit, CallActivity call)
+    {
+        var failed = 0;
+        for (var i = audit.Count - 1; i >= 0 && audit[i].StepId == call.StepId && audit[i].Provider == call.Provider && audit[i].Status == "failed"; i--)
+        {
+            failed++;
+        }
+
+        return failed;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Omni.Engine.Events;
+using Omni.Engine.Workflows.Running;
+using Omni.Services.Actions;
+using Omni.Services.Telemetry;
+
+namespace Omni.Services.Workflows;
+
+/// <summary>One attempt at a <see cref="CallActivity"/>: its history entry (null when a transient failure should be retried) and its audit line.</summary>
+public sealed record StepAttempt(HistoryEntry? Entry, StepAudit Audit, bool Transient);
+
+/// <summary>
+/// Runs one interpreter decision <see cref="CallActivity"/> through its executor (effect-once for side effects) and
+/// describes the attempt for the audit log, with its span and metric. Both hosts call it: the offline runner from
+/// <see cref="WorkflowRunner"/>, the Durable host from its action activity.
+/// </summary>
+public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeProvider time)
+{
+    /// <param name="failedBefore">Failed attempts of this call so far (the attempt count continues from it).</param>
+    public async Task<StepAttempt> ExecuteAsync(
+        string workflowId, string runId, OmniEvent evt, CallActivity call, int failedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(call);
+        var started = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        using var span = OmniTelemetry.StartWorkflowStep(workflowId, call.StepId, call.ActionId, evt.EventId);
+        var invocation = new ActionInvocation
+        {
+            RunId = runId,
+            StepId = call.StepId,
+            ActionId = call.ActionId,
+            Event = evt,
+            Parameters = call.Parameters,
+            Provider = call.Provider,
+        };
+        try
+        {
+            var outcome = await executors.ExecuteAsync(invocation, cancellationToken: cancellationToken);
+            OmniTelemetry.RecordActionOutcome(call.ActionId, outcome.Provider ?? call.Provider ?? "none", "completed");
+            var attempts = failedBefore + outcome.Attempts;
+            return new StepAttempt(
+                new ActivityCompleted(call.StepId, time.GetUtcNow(), call.Provider, outcome.Output, attempts),
+                new StepAudit(call.StepId, call.ActionId, "completed", outcome.Provider ?? call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, outcome.Summary, null),
+                Transient: false);
+        }
+        catch (Exception e) when (e is TransientActionException or PermanentActionException)
+        {
+            var attempts = failedBefore + 1;
+            var transient = e is TransientActionException;
+            OmniTelemetry.RecordActionOutcome(call.ActionId, call.Provider ?? "none", transient ? "transient" : "failed");
+            var line = new StepAudit(call.StepId, call.ActionId, "failed", call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, null, e.Message);
+            return transient && attempts < call.Retry.MaxAttempts
+                ? new StepAttempt(null, line, Transient: true)
+                : new StepAttempt(new ActivityFailed(call.StepId, time.GetUtcNow(), call.Provider, e.Message, attempts), line, transient);
+        }
+    }
+
+    /// <summary>The delay before retry number <paramref name="failedAttempts"/> + 1: first_delay × backoff^(n-1), capped at max_delay.</summary>
+    public static TimeSpan Backoff(Omni.Engine.Workflows.RetryPolicy retry, int failedAttempts)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        var delay = retry.FirstDelay.TotalMilliseconds * Math.Pow(retry.Backoff, Math.Max(0, failedAttempts - 1));
+        return TimeSpan.FromMilliseconds(Math.Min(delay, retry.MaxDelay.TotalMilliseconds));
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Omni.Local.Queue;
+using Omni.Local.Tests.Support;
+using Omni.Services.Workflows;
+
+namespace Omni.Local.Tests;
+
+/// <summary>
+/// Failures between the normalizer and the runner lose no run: a host that stored an event but died before enqueueing
+/// its runs starts them on the ingest message's redelivery; a run message that keeps failing ends in the poison queue.
+/// Real failures: the queue or table is deleted under the running host.
+/// </summary>
+[Collection(UsesAzurite.Name)]
+public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
+{
+    private static readonly byte[] OwnMessage =
+        EvolutionPayloads.TextFrom("3EB0OWNDUR0001", "see you tomorrow", "5511999990001@s.whatsapp.net", 1764000000, fromMe: true);
+
+    private static async Task<IReadOnlyList<string?>> RunWorkflowsAsync(OmniHost host, string eventId) =>
+        [.. (await host.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray()
+            .Select(r => r.GetProperty("workflow_id").GetString()).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task EventStoredThenEnqueueingItsRunsFailed_RedeliveryStartsThemOnce()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var inbox = host.Services.GetRequiredService<WorkflowRunInbox>();
+        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
+        await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0WARMUP0001", "warm up", "5511999990002@s.whatsapp.net", 1764000000, fromMe: false));
+        Assert.Equal(1, await host.Consumer.DrainOnceAsync(CancellationToken.None)); // the inbox has created its queue
+        await inbox.Queue.DeleteAsync();
+
+        // First delivery: the event is stored, then enqueueing its runs fails (as if the host died there).
+        await host.IngestAsync(OwnMessage);
+        Assert.Equal(1, await host.Consumer.DrainOnceAsync(CancellationToken.None));
+        var eventId = Assert.Single(await host.ListEventsAsync(), e => e.GetProperty("provider_message_id").GetString() == "3EB0OWNDUR0001")
+            .GetProperty("event_id").GetString()!;
+        Assert.Single((await host.Storage.IngestQueue.PeekMessagesAsync(1)).Value); // kept for redelivery
+
+        // Second delivery: the event is a duplicate now, but this is a redelivery, so its runs are enqueued.
+        await inbox.Queue.CreateAsync();
+        Assert.Equal(1, await host.Consumer.DrainOnceAsync(CancellationToken.None));
+        Assert.Empty((await host.Storage.IngestQueue.PeekMessagesAsync(1)).Value);
+        Assert.Equal(1, await runs.DrainOnceAsync(CancellationToken.None));
+        Assert.Equal(["ignore-self", "remind-if-no-reply"], await RunWorkflowsAsync(host, eventId));
+
+        // The same payload posted again is an ordinary duplicate (first delivery of a new message): nothing is enqueued.
+        await host.IngestAsync(OwnMessage);
+        Assert.Equal(1, await host.Consumer.DrainOnceAsync(CancellationToken.None));
+        Assert.Empty((await inbox.Queue.PeekMessagesAsync(1)).Value);
+        Assert.Equal(["ignore-self", "remind-if-no-reply"], await RunWorkflowsAsync(host, eventId));
+    }
+
+    [Fact]
+    public async Task RunsCannotStartFiveTimes_MessageMovesToThePoisonQueue()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var inbox = host.Services.GetRequiredService<WorkflowRunInbox>();
+        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
+        await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0WARMUP0002", "warm up", "5511999990002@s.whatsapp.net", 1764000000, fromMe: true));
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        Assert.Equal(1, await runs.DrainOnceAsync(CancellationToken.None)); // the run table exists, and the runner knows it does
+
+        // A real storage failure: the run table is gone, so starting any run fails.
+        await host.Storage.Tables.GetTableClient(host.Storage.Names.WorkflowRunsTable).DeleteAsync();
+        await host.IngestAsync(OwnMessage);
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        for (var delivery = 1; delivery <= WorkflowRunConsumer.MaxDequeueCount; delivery++)
+        {
+            Assert.Equal(1, await runs.DrainOnceAsync(CancellationToken.None));
+            var left = (await inbox.Queue.PeekMessagesAsync(1)).Value;
+            Assert.Equal(delivery < WorkflowRunConsumer.MaxDequeueCount ? 1 : 0, left.Length); // retried, then moved
+        }
+
+        var poisoned = Assert.Single((await inbox.PoisonQueue.PeekMessagesAsync(10)).Value);
+        var message = WorkflowRunInbox.Parse(poisoned.MessageText)!;
+        var evt = Assert.Single(await host.ListEventsAsync(), e => e.GetProperty("provider_message_id").GetString() == "3EB0OWNDUR0001");
+        Assert.Equal(evt.GetProperty("event_id").GetString(), message.EventId);
+    }
+}
