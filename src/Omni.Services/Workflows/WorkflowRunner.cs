@@ -13,9 +13,14 @@ using Omni.Services.Telemetry;
 
 namespace Omni.Services.Workflows;
 
-/// <summary>One audit line: a step's action, provider, attempts, duration, output summary and error.</summary>
+/// <summary>
+/// One audit line: a step's action, provider, attempts, duration, output summary and error. For a step with a provider
+/// chain, <see cref="Tried"/> lists every provider the step has called so far, in order, this call last: attempts, whether
+/// it succeeded and why it was passed over (its error, or a result that failed the step's check).
+/// </summary>
 public sealed record StepAudit(
-    string StepId, string ActionId, string Status, string? Provider, int Attempts, DateTimeOffset StartedAt, double DurationMs, string? Summary, string? Error);
+    string StepId, string ActionId, string Status, string? Provider, int Attempts, DateTimeOffset StartedAt, double DurationMs, string? Summary, string? Error,
+    IReadOnlyList<ProviderAttempt>? Tried = null);
 
 /// <summary>A run as stored: its workflow version, event, status, history and audit.</summary>
 public sealed record WorkflowRunView(
@@ -110,7 +115,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
             switch (decision)
             {
                 case CallActivity call:
-                    var (entry, line) = await CallAsync(definition, evt, runId, call, row.GetInt32("Attempts") ?? 0, cancellationToken);
+                    var (entry, line) = await CallAsync(definition, evt, runId, call, history, row.GetInt32("Attempts") ?? 0, cancellationToken);
                     if (entry is null)
                     {
                         // A transient failure with attempts left: retry on a timer, per the step's policy.
@@ -233,8 +238,9 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
     }
 
     private async Task<(HistoryEntry? Entry, StepAudit Line)> CallAsync(
-        WorkflowDefinition definition, OmniEvent evt, string runId, CallActivity call, int failedBefore, CancellationToken cancellationToken)
+        WorkflowDefinition definition, OmniEvent evt, string runId, CallActivity call, RunHistory history, int failedBefore, CancellationToken cancellationToken)
     {
+        var earlier = call.Provider is null ? null : EarlierProviders(history, call.StepId);
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         using var span = OmniTelemetry.StartWorkflowStep(definition.Id, call.StepId, call.ActionId, evt.EventId);
@@ -253,19 +259,35 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
             OmniTelemetry.RecordActionOutcome(call.ActionId, outcome.Provider ?? call.Provider ?? "none", "completed");
             var attempts = failedBefore + outcome.Attempts;
             return (new ActivityCompleted(call.StepId, time.GetUtcNow(), call.Provider, outcome.Output, attempts),
-                new StepAudit(call.StepId, call.ActionId, "completed", outcome.Provider ?? call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, outcome.Summary, null));
+                new StepAudit(call.StepId, call.ActionId, "completed", outcome.Provider ?? call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, outcome.Summary, null,
+                    earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: true, Error: null)]));
         }
         catch (Exception e) when (e is TransientActionException or PermanentActionException)
         {
             var attempts = failedBefore + 1;
             var transient = e is TransientActionException;
             OmniTelemetry.RecordActionOutcome(call.ActionId, call.Provider ?? "none", transient ? "transient" : "failed");
-            var line = new StepAudit(call.StepId, call.ActionId, "failed", call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, null, e.Message);
+            var line = new StepAudit(call.StepId, call.ActionId, "failed", call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, null, e.Message,
+                earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: false, Error: e.Message)]);
             return transient && attempts < call.Retry.MaxAttempts
                 ? (null, line)
                 : (new ActivityFailed(call.StepId, time.GetUtcNow(), call.Provider, e.Message, attempts), line);
         }
     }
+
+    /// <summary>
+    /// The providers this step called before the current one, from the history: a failure carries its error; a result
+    /// the interpreter moved on from failed the step's check.
+    /// </summary>
+    private static List<ProviderAttempt> EarlierProviders(RunHistory history, string stepId) =>
+    [
+        .. history.Entries.Where(entry => entry.StepId == stepId).Select(entry => entry switch
+        {
+            ActivityFailed { Provider: { } provider } failed => new ProviderAttempt(provider, failed.Attempts, Succeeded: false, failed.Error),
+            ActivityCompleted { Provider: { } provider } completed => new ProviderAttempt(provider, completed.Attempts, Succeeded: false, "result failed the check"),
+            _ => null,
+        }).OfType<ProviderAttempt>(),
+    ];
 
     private static TimeSpan Backoff(RetryPolicy retry, int failedAttempts)
     {
