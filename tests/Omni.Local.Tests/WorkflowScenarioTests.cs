@@ -1,8 +1,14 @@
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Net.Http.Headers;
 using Omni.Local.Queue;
 using Omni.Local.Tests.Support;
+using Omni.Services.Workflows;
 using Omni.TestSupport;
+using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -21,7 +27,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
 
     public void Dispose() => _server.Stop();
 
-    private async Task<OmniHost> StartAsync()
+    private async Task<OmniHost> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         _server.Given(Request.Create().WithPath(SendText).UsingPost()).RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new
         {
@@ -41,7 +47,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
             usage = new { prompt_tokens = 26, completion_tokens = 12, total_tokens = 38 },
         }));
         var url = _server.Urls[0];
-        return await OmniHost.StartAsync(azurite, consumer: false, settings: new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = url,
             [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
@@ -49,7 +55,15 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
             ["Omni:Agents:default:Endpoint"] = url + "/v1",
             ["Omni:Agents:default:ApiKey"] = "sk-agent",
             ["Omni:Agents:default:Model"] = "gpt-4o-mini",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return await OmniHost.StartAsync(azurite, consumer: false, settings: all, configure: clock is null
+            ? null
+            : builder => builder.Services.AddSingleton(clock)); // registered before AddOmni, whose TryAdd keeps it
     }
 
     private static async Task DrainAsync(OmniHost host)
@@ -94,5 +108,138 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         var eventId = Assert.Single(await host.ListEventsAsync()).GetProperty("event_id").GetString()!;
         var runs = (await host.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray().ToList();
         Assert.Contains(runs, r => r.GetProperty("workflow_id").GetString() == "ignore-self" && r.GetProperty("outcome").GetString() == "skipped");
+    }
+    [Fact]
+    public async Task ForwardedVoiceNote_GroqFails_OpenAiTranscribesTheArchivedAudio_OneQuotedReply()
+    {
+        const string groqPath = "/openai/v1/audio/transcriptions";
+        const string openAiPath = "/v1/audio/transcriptions";
+        const string transcript = "Oi, é a Ana. Chego às cinco, pode deixar o portão aberto?";
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var url = _server.Urls[0];
+        await using var host = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Omni:Providers:groq:Endpoint"] = url + "/openai/v1",
+            ["Omni:Providers:groq:ApiKey"] = "gsk_test",
+            ["Omni:Providers:openai:Endpoint"] = url + "/v1",
+            ["Omni:Providers:openai:ApiKey"] = "sk-openai-test",
+            ["Omni:Providers:assemblyai:Endpoint"] = url,
+            ["Omni:Providers:assemblyai:ApiKey"] = "aai-test",
+        }, clock);
+        _server.Given(Request.Create().WithPath(groqPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(500).WithBodyAsJson(new
+        {
+            error = new { message = "Internal Server Error", type = "internal_server_error" },
+        }));
+        _server.Given(Request.Create().WithPath(openAiPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
+        {
+            task = "transcribe",
+            language = "portuguese",
+            duration = 4.2,
+            text = " " + transcript,
+            segments = new[] { new { id = 0, seek = 0, start = 0.0, end = 4.2, text = " " + transcript, avg_logprob = -0.18, no_speech_prob = 0.01 } },
+        }));
+
+        await host.IngestAsync(EvolutionPayloads.VoiceNote("3EB0VOICE0000001", VoiceBytes, forwarded: true));
+        await DrainAsync(host);
+        // Groq's 500 is transient: the step's policy (max_attempts: 2, first_delay: 5s) retries it once on a timer.
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, await host.Services.GetRequiredService<WorkflowRunner>().FireDueTimersAsync(CancellationToken.None));
+
+        Assert.Equal(2, _server.LogEntries.Count(e => e.RequestMessage!.Path == groqPath));
+        var openAi = Assert.Single(_server.LogEntries, e => e.RequestMessage!.Path == openAiPath);
+        Assert.Equal("Bearer sk-openai-test", openAi.RequestMessage!.Headers!["Authorization"].Single());
+        var form = await FormAsync(openAi);
+        Assert.Equal(VoiceBytes, form["file"].Bytes); // decoded from message.base64 in the raw archive
+        Assert.Equal("media.ogg", form["file"].FileName);
+        Assert.Equal("whisper-1", Encoding.UTF8.GetString(form["model"].Bytes));
+        Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path!.StartsWith("/chat/getBase64FromMediaMessage", StringComparison.Ordinal));
+
+        var sent = Assert.Single(_server.LogEntries, e => e.RequestMessage!.Path == SendText);
+        var body = JsonSerializer.Deserialize<JsonElement>(sent.RequestMessage!.Body!);
+        Assert.Equal("Transcript: " + transcript, body.GetProperty("text").GetString());
+        Assert.Equal("3EB0VOICE0000001", body.GetProperty("quoted").GetProperty("key").GetProperty("id").GetString());
+
+        var eventId = Assert.Single(await host.ListEventsAsync()).GetProperty("event_id").GetString()!;
+        var run = Assert.Single((await host.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray());
+        Assert.Equal(("transcribe-forwarded-voice", "completed"), (run.GetProperty("workflow_id").GetString(), run.GetProperty("outcome").GetString()));
+        var audit = run.GetProperty("audit").EnumerateArray().ToList();
+        Assert.Equal(["groq failed", "groq failed", "openai completed", "evolution completed"],
+            audit.Select(a => $"{a.GetProperty("provider").GetString()} {a.GetProperty("status").GetString()}"));
+        var transcribed = audit[2];
+        Assert.Contains("from raw_archive", transcribed.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var tried = transcribed.GetProperty("tried").EnumerateArray().ToList();
+        Assert.Equal(2, tried.Count);
+        Assert.Equal(("groq", 2, false), (tried[0].GetProperty("provider").GetString(), tried[0].GetProperty("attempts").GetInt32(), tried[0].GetProperty("succeeded").GetBoolean()));
+        Assert.Contains("groq transcription: HTTP 500", tried[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("internal_server_error", tried[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("openai", 1, true), (tried[1].GetProperty("provider").GetString(), tried[1].GetProperty("attempts").GetInt32(), tried[1].GetProperty("succeeded").GetBoolean()));
+        Assert.False(tried[1].TryGetProperty("error", out _));
+        var step = run.GetProperty("steps").EnumerateArray().First(s => s.GetProperty("step_id").GetString() == "transcribe");
+        Assert.Equal(("completed", "openai"), (step.GetProperty("status").GetString(), step.GetProperty("provider").GetString()));
+        Assert.Equal(["groq", "openai"], step.GetProperty("providers_tried").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task ViewOnceImage_DescribedFromTheArchivedBase64_OneQuotedReply()
+    {
+        const string visionPath = "/qwen/v1/chat/completions";
+        const string description = "A handwritten note on a fridge door that reads \"back at 6\".";
+        await using var host = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Omni:Providers:qwen-vl:Endpoint"] = _server.Urls[0] + "/qwen/v1",
+            ["Omni:Providers:qwen-vl:ApiKey"] = "qwen-key",
+            ["Omni:Providers:qwen-vl:Model"] = "qwen2.5-vl-7b-instruct",
+        });
+        _server.Given(Request.Create().WithPath(visionPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
+        {
+            id = "chatcmpl-7b0d3c9e5f4a4e1b",
+            @object = "chat.completion",
+            created = 1764000050,
+            model = "qwen2.5-vl-7b-instruct",
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = description }, finish_reason = "stop" } },
+            usage = new { prompt_tokens = 312, completion_tokens = 18, total_tokens = 330 },
+        }));
+
+        await host.IngestAsync(EvolutionPayloads.ViewOnceImage("3EB0VIEWONCE0001", JpegBytes));
+        await DrainAsync(host);
+
+        var vision = Assert.Single(_server.LogEntries, e => e.RequestMessage!.Path == visionPath);
+        var request = JsonSerializer.Deserialize<JsonElement>(vision.RequestMessage!.Body!);
+        Assert.Equal("qwen2.5-vl-7b-instruct", request.GetProperty("model").GetString());
+        var parts = request.GetProperty("messages")[0].GetProperty("content").EnumerateArray().ToList();
+        Assert.Contains(parts, p => p.GetProperty("type").GetString() == "text" &&
+                                    p.GetProperty("text").GetString()!.StartsWith("Describe this image", StringComparison.Ordinal));
+        Assert.Contains(parts, p => p.GetProperty("type").GetString() == "image_url" &&
+                                    p.GetProperty("image_url").GetProperty("url").GetString() == "data:image/jpeg;base64," + Convert.ToBase64String(JpegBytes));
+
+        var sent = Assert.Single(_server.LogEntries, e => e.RequestMessage!.Path == SendText);
+        var body = JsonSerializer.Deserialize<JsonElement>(sent.RequestMessage!.Body!);
+        Assert.Equal("View-once image from Test Sender: " + description, body.GetProperty("text").GetString());
+        Assert.Equal("3EB0VIEWONCE0001", body.GetProperty("quoted").GetProperty("key").GetProperty("id").GetString());
+        Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path == "/v1/chat/completions"); // the text agent was not asked
+    }
+
+    /// <summary>The start of a real Ogg/Opus voice note ("OggS" capture pattern, OpusHead).</summary>
+    private static readonly byte[] VoiceBytes =
+        [0x4F, 0x67, 0x67, 0x53, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x4F, 0x70, 0x75, 0x73, 0x48, 0x65, 0x61, 0x64, 0x01, 0x01];
+
+    /// <summary>A JPEG's start (SOI + JFIF APP0).</summary>
+    private static readonly byte[] JpegBytes = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01];
+
+    /// <summary>The multipart/form-data fields WireMock received: name → (file name, bytes).</summary>
+    private static async Task<Dictionary<string, (string? FileName, byte[] Bytes)>> FormAsync(ILogEntry entry)
+    {
+        var contentType = MediaTypeHeaderValue.Parse(entry.RequestMessage!.Headers!["Content-Type"].Single());
+        var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(contentType.Boundary).Value!, new MemoryStream(entry.RequestMessage.BodyAsBytes!));
+        var fields = new Dictionary<string, (string?, byte[])>(StringComparer.Ordinal);
+        while (await reader.ReadNextSectionAsync() is { } section)
+        {
+            var disposition = ContentDispositionHeaderValue.Parse(section.ContentDisposition);
+            using var buffer = new MemoryStream();
+            await section.Body.CopyToAsync(buffer);
+            fields[HeaderUtilities.RemoveQuotes(disposition.Name).Value!] = (HeaderUtilities.RemoveQuotes(disposition.FileName).Value, buffer.ToArray());
+        }
+
+        return fields;
     }
 }

@@ -89,7 +89,9 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                     try
                     {
                         var output = await context.CallActivityAsync<JsonElement>(
-                            nameof(RunActionActivity), new ActionActivityInput(definition.Id, context.InstanceId, evt, call), options);
+                            nameof(RunActionActivity),
+                            new ActionActivityInput(definition.Id, context.InstanceId, evt, call, WorkflowStepExecutor.EarlierProviders(history, call.StepId)),
+                            options);
                         history = history.Append(new ActivityCompleted(call.StepId, context.CurrentUtcDateTime, call.Provider, output, failedAttempts + 1));
                     }
                     catch (TaskFailedException e)

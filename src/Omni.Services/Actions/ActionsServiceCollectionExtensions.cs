@@ -10,6 +10,7 @@ using Omni.Services.Actions.Notify;
 using Omni.Services.Actions.Speech;
 using Omni.Services.Actions.Vision;
 using Omni.Services.Configuration;
+using Omni.Services.Ingest;
 using Omni.Services.Storage;
 
 namespace Omni.Services.Actions;
@@ -64,6 +65,7 @@ public static class ActionsServiceCollectionExtensions
         services.TryAddSingleton(new EffectOnceOptions());
         services.TryAddSingleton<EffectLedger>();
         services.TryAddSingleton<ProviderChainRunner>();
+        services.TryAddSingleton<RawArchive>();
         services.TryAddSingleton<MediaFetcher>();
         services.TryAddSingleton<WebhookNotifier>();
         services.TryAddSingleton<ActionExecutorRegistry>();

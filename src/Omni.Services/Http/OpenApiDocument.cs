@@ -364,6 +364,13 @@ public static class OpenApiDocument
                 ["duration_ms"] = new JsonObject { ["type"] = "number" },
                 ["summary"] = Str(null),
                 ["error"] = Str(null),
+                ["tried"] = Array(Obj(["provider", "attempts", "succeeded"], new()
+                {
+                    ["provider"] = Str(null),
+                    ["attempts"] = new JsonObject { ["type"] = "integer" },
+                    ["succeeded"] = Bool(),
+                    ["error"] = Str("why the provider was passed over: its error, or \"result failed the check\""),
+                })),
             })),
             ["steps"] = Array(new JsonObject { ["type"] = "object", ["description"] = "the interpreter's step outcomes at completion" }),
             ["history"] = Array(new JsonObject { ["type"] = "object", ["description"] = "the run's history entries (type discriminator)" }),

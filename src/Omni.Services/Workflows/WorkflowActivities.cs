@@ -9,8 +9,11 @@ namespace Omni.Services.Workflows;
 /// <summary>What the Durable orchestrator is started with: the workflow version's YAML (stored versions are immutable) and the event.</summary>
 public sealed record WorkflowRunInput(string Yaml, OmniEvent Event);
 
-/// <summary>One <see cref="CallActivity"/> of one run, as the Durable action activity receives it.</summary>
-public sealed record ActionActivityInput(string WorkflowId, string RunId, OmniEvent Event, CallActivity Call);
+/// <summary>
+/// One <see cref="CallActivity"/> of one run, as the Durable action activity receives it; <see cref="Earlier"/> are the
+/// providers the step called before (<see cref="WorkflowStepExecutor.EarlierProviders"/>), for the audit line.
+/// </summary>
+public sealed record ActionActivityInput(string WorkflowId, string RunId, OmniEvent Event, CallActivity Call, IReadOnlyList<ProviderAttempt>? Earlier = null);
 
 /// <summary>A run of the Durable host going quiet: a timer (<see cref="EventName"/> null) or an external event, until <see cref="Until"/>.</summary>
 public sealed record RunWaitInput(string Instance, string RunId, string? ConversationId, string StepId, string? EventName, DateTimeOffset Until);
@@ -75,7 +78,7 @@ public sealed class WorkflowActivities(WorkflowStore workflows, WorkflowRunStore
         var instance = input.Event.Instance;
         var row = await runs.FindAsync(instance, input.RunId, cancellationToken);
         var failedBefore = row is null ? 0 : FailedAttemptsInARow(WorkflowRunStore.ReadAudit(row), input.Call);
-        var attempt = await steps.ExecuteAsync(input.WorkflowId, input.RunId, input.Event, input.Call, failedBefore, cancellationToken);
+        var attempt = await steps.ExecuteAsync(input.WorkflowId, input.RunId, input.Event, input.Call, failedBefore, input.Earlier, cancellationToken);
         await runs.AppendAuditAsync(instance, input.RunId, attempt.Audit, cancellationToken);
         return attempt.Entry switch
         {

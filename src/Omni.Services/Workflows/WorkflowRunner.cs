@@ -82,7 +82,8 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
             switch (WorkflowInterpreter.Decide(definition, evt, history))
             {
                 case CallActivity call:
-                    var attempt = await _steps.ExecuteAsync(definition.Id, runId, evt, call, row.GetInt32("Attempts") ?? 0, cancellationToken);
+                    var attempt = await _steps.ExecuteAsync(definition.Id, runId, evt, call, row.GetInt32("Attempts") ?? 0,
+                        WorkflowStepExecutor.EarlierProviders(history, call.StepId), cancellationToken);
                     if (attempt.Entry is null)
                     {
                         // A transient failure with attempts left: retry on a timer, per the step's policy.

@@ -17,11 +17,14 @@ public sealed record StepAttempt(HistoryEntry? Entry, StepAudit Audit, bool Tran
 public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeProvider time)
 {
     /// <param name="failedBefore">Failed attempts of this call so far (the attempt count continues from it).</param>
+    /// <param name="earlier">For a provider chain: the providers this step called before (<see cref="EarlierProviders"/>); null otherwise.</param>
     public async Task<StepAttempt> ExecuteAsync(
-        string workflowId, string runId, OmniEvent evt, CallActivity call, int failedBefore, CancellationToken cancellationToken)
+        string workflowId, string runId, OmniEvent evt, CallActivity call, int failedBefore, IReadOnlyList<ProviderAttempt>? earlier,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(call);
+        earlier = call.Provider is null ? null : earlier ?? [];
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         using var span = OmniTelemetry.StartWorkflowStep(workflowId, call.StepId, call.ActionId, evt.EventId);
@@ -41,7 +44,8 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
             var attempts = failedBefore + outcome.Attempts;
             return new StepAttempt(
                 new ActivityCompleted(call.StepId, time.GetUtcNow(), call.Provider, outcome.Output, attempts),
-                new StepAudit(call.StepId, call.ActionId, "completed", outcome.Provider ?? call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, outcome.Summary, null),
+                new StepAudit(call.StepId, call.ActionId, "completed", outcome.Provider ?? call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, outcome.Summary, null,
+                    earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: true, Error: null)]),
                 Transient: false);
         }
         catch (Exception e) when (e is TransientActionException or PermanentActionException)
@@ -49,11 +53,31 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
             var attempts = failedBefore + 1;
             var transient = e is TransientActionException;
             OmniTelemetry.RecordActionOutcome(call.ActionId, call.Provider ?? "none", transient ? "transient" : "failed");
-            var line = new StepAudit(call.StepId, call.ActionId, "failed", call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, null, e.Message);
+            var line = new StepAudit(call.StepId, call.ActionId, "failed", call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, null, e.Message,
+                earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: false, Error: e.Message)]);
             return transient && attempts < call.Retry.MaxAttempts
                 ? new StepAttempt(null, line, Transient: true)
                 : new StepAttempt(new ActivityFailed(call.StepId, time.GetUtcNow(), call.Provider, e.Message, attempts), line, transient);
         }
+    }
+
+    /// <summary>
+    /// The providers step <paramref name="stepId"/> called before the current one, from the run's history: a failure
+    /// carries its error; a result the interpreter moved on from failed the step's check. Pure: the Durable orchestrator
+    /// computes it from its replayed history and hands it to the activity.
+    /// </summary>
+    public static IReadOnlyList<ProviderAttempt> EarlierProviders(RunHistory history, string stepId)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return
+        [
+            .. history.Entries.Where(entry => entry.StepId == stepId).Select(entry => entry switch
+            {
+                ActivityFailed { Provider: { } provider } failed => new ProviderAttempt(provider, failed.Attempts, Succeeded: false, failed.Error),
+                ActivityCompleted { Provider: { } provider } completed => new ProviderAttempt(provider, completed.Attempts, Succeeded: false, "result failed the check"),
+                _ => null,
+            }).OfType<ProviderAttempt>(),
+        ];
     }
 
     /// <summary>The delay before retry number <paramref name="failedAttempts"/> + 1: first_delay × backoff^(n-1), capped at max_delay.</summary>

@@ -47,6 +47,49 @@ public static class EvolutionPayloads
         Upsert($$"""{ "imageMessage": { "caption": {{System.Text.Json.JsonSerializer.Serialize(caption)}}, "mimetype": "image/jpeg", "fileLength": "1234" } }""",
             messageId, remoteJid, timestamp);
 
+    /// <summary>
+    /// A voice note as Evolution v2 sends it with "webhook base64" on (the ptt fixture's shape): the encrypted WhatsApp CDN
+    /// URL in <c>audioMessage.url</c> and the decrypted bytes in <c>message.base64</c>. Forwarded: WhatsApp's
+    /// <c>contextInfo</c> inside the <c>audioMessage</c> (<c>isForwarded</c>, <c>forwardingScore</c>), where the normalizer reads it.
+    /// </summary>
+    public static byte[] VoiceNote(string messageId, byte[] audio, bool forwarded, string remoteJid = "5511999990001@s.whatsapp.net", long timestamp = 1764000000) =>
+        Upsert($$"""
+            {
+              "audioMessage": {
+                "url": "https://mmg.whatsapp.net/v/t62.7117-24/35629873_663410686581758_8880443034391015442_n.enc?ccb=11-4&oh=01_Q5Aa1QFOLsA1To6&oe=683D7A3F&_nc_sid=5e03e0&mms3=true",
+                "mimetype": "audio/ogg; codecs=opus",
+                "fileSha256": "tDg3nBM3DUH1IA2fPdyXv4wgAPEoMP4sg2wZZX0igdM=",
+                "fileLength": "{{audio.Length}}",
+                "seconds": 4,
+                "ptt": true,
+                "mediaKey": "HMyn8WkBQ4MNj5fXCyqy52dqLnXwT85mlu59ncqn9Ao=",
+                "directPath": "/v/t62.7117-24/35629873_663410686581758_8880443034391015442_n.enc?ccb=11-4&oh=01_Q5Aa1QFOLsA1To6&oe=683D7A3F&_nc_sid=5e03e0",
+                "mediaKeyTimestamp": "1746312067",
+                "contextInfo": {{(forwarded ? """{ "isForwarded": true, "forwardingScore": 1 }""" : "null")}}
+              },
+              "messageContextInfo": { "deviceListMetadataVersion": 2, "messageSecret": "MpDHT2fDpw0oBnOsyYJ1YGbIoEtdkcdI+vuOeZEEt94=" },
+              "base64": "{{Convert.ToBase64String(audio)}}"
+            }
+            """, messageId, remoteJid, timestamp);
+
+    /// <summary>A view-once photo (<c>imageMessage.viewOnce</c>) with its bytes in <c>message.base64</c> (the image-base64-v2 fixture's shape).</summary>
+    public static byte[] ViewOnceImage(string messageId, byte[] jpeg, string remoteJid = "5511999990001@s.whatsapp.net", long timestamp = 1764000000) =>
+        Upsert($$"""
+            {
+              "imageMessage": {
+                "url": "https://mmg.whatsapp.net/o1/v/t24/f2/m234/AQOvgVhBHzgqVeZ5-u5ePCLdPWbBB2yPaGAzMyo6npuo?ccb=9-4&oh=01_Q5Aa1wHqoRfYUQdN&oe=6884ED8D&_nc_sid=e6ed6c&mms3=true",
+                "mimetype": "image/jpeg",
+                "fileLength": "{{jpeg.Length}}",
+                "height": 886,
+                "width": 677,
+                "mediaKey": "/RNIBjCMka0N6LRTRHG0dvKSzn0p7G+L0QvDYoi7Uag=",
+                "viewOnce": true
+              },
+              "messageContextInfo": { "deviceListMetadataVersion": 2 },
+              "base64": "{{Convert.ToBase64String(jpeg)}}"
+            }
+            """, messageId, remoteJid, timestamp);
+
     /// <summary>A reaction (<paramref name="emoji"/> "" removes it) by the chat's contact, or by <paramref name="participant"/> in a group.</summary>
     public static byte[] Reaction(string reactionId, string targetId, string emoji, string remoteJid, long timestamp, string? participant = null) =>
         Upsert($$"""{ "reactionMessage": { "key": { "remoteJid": "{{remoteJid}}", "fromMe": true, "id": "{{targetId}}" }, "text": "{{emoji}}", "senderTimestampMs": "{{timestamp * 1000}}" } }""",

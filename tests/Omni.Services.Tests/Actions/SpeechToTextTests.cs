@@ -303,13 +303,14 @@ public sealed class SpeechToTextTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task EventWithoutMediaUrl_PermanentNamingTheMissingFallback()
+    public async Task EventWithoutAnyMediaSource_PermanentNamingWhatIsMissing()
     {
-        await using var host = await ActionsHost.StartAsync(azurite);
+        await using var host = await ActionsHost.StartAsync(azurite, new Dictionary<string, string?> { [$"Omni:Instances:{ActionsHost.Instance}:ServerUrl"] = null });
         var invocation = Voice(host).WithProvider("groq") with { Event = ActionsHost.TextEvent() with { ContentType = "audio", MediaUrl = null } };
 
         var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<SpeechToTextExecutor>().ExecuteAsync(invocation, CancellationToken.None));
-        Assert.Contains("no http(s) media_url", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the event has no media_url; the archived payload evolution/demo/2026/01/05/12/ing_1 no longer exists; " +
+                        "the instance 'demo' has no Evolution server configured", ex.Message, StringComparison.Ordinal);
         Assert.Empty(host.Server.LogEntries);
     }
 }

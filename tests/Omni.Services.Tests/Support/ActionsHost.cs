@@ -125,6 +125,13 @@ public sealed class ActionsHost : IAsyncDisposable
         MediaUrl = Url + path,
     };
 
+    /// <summary>Writes <paramref name="body"/> to the raw archive under <paramref name="blobName"/>, as ingest would.</summary>
+    public async Task ArchiveAsync(string blobName, string body)
+    {
+        await Storage.RawArchive.CreateIfNotExistsAsync();
+        await Storage.RawArchive.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(body), overwrite: true);
+    }
+
     public static ActionInvocation Invocation(string actionId, OmniEvent e, object? parameters = null, string runId = "run-1", string stepId = "step-1") => new()
     {
         RunId = runId,
@@ -139,6 +146,7 @@ public sealed class ActionsHost : IAsyncDisposable
         try
         {
             await Storage.Effects.DeleteAsync();
+            await Storage.RawArchive.DeleteIfExistsAsync();
         }
         catch (Azure.RequestFailedException)
         {

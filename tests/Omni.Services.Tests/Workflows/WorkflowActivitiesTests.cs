@@ -58,7 +58,7 @@ public sealed class WorkflowActivitiesTests(AzuriteFixture azurite)
                     {
                         try
                         {
-                            var output = await activities.RunActionAsync(new ActionActivityInput(definition.Id, planned.RunId, evt, call), CancellationToken.None);
+                            var output = await activities.RunActionAsync(new ActionActivityInput(definition.Id, planned.RunId, evt, call, WorkflowStepExecutor.EarlierProviders(history, call.StepId)), CancellationToken.None);
                             history = history.Append(new ActivityCompleted(call.StepId, evt.ReceivedAt, call.Provider, output, attempt));
                             break;
                         }

@@ -19,7 +19,7 @@ namespace Omni.Services.Actions.Speech;
 /// <c>GET {Endpoint}/v2/transcript/{id}</c> every <see cref="AssemblyAiPollInterval"/> until <c>completed</c> (<c>text</c>,
 /// <c>language_code</c>) or <c>error</c> (<c>error</c>). Header <c>authorization: {ApiKey}</c>.</item>
 /// </list>
-/// The audio comes from the event's <c>media_url</c> (<see cref="MediaFetcher"/>). Output: <c>{"text", "language"?}</c>.
+/// The audio comes from <see cref="MediaFetcher"/> (media_url, the raw archive's inline base64, or Evolution). Output: <c>{"text", "language"?}</c>.
 /// </summary>
 public sealed class SpeechToTextExecutor(IHttpClientFactory clients, OmniOptions options, MediaFetcher media, ActionDelays delays, TimeProvider time)
     : IActionExecutor
@@ -66,7 +66,7 @@ public sealed class SpeechToTextExecutor(IHttpClientFactory clients, OmniOptions
         {
             Output = JsonSerializer.SerializeToElement(output),
             Provider = provider,
-            Summary = $"{provider} transcribed {audio.Bytes.Length} bytes of {audio.MediaType} into {text.Length} chars in {calls} call(s)",
+            Summary = $"{provider} transcribed {audio.Bytes.Length} bytes of {audio.MediaType} (from {audio.Source}) into {text.Length} chars in {calls} call(s)",
         };
     }
 

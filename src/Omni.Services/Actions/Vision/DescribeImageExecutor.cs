@@ -9,7 +9,7 @@ namespace Omni.Services.Actions.Vision;
 
 /// <summary>
 /// <c>transform.describe.image</c>: describes the event's image with an OpenAI-compatible vision model, through
-/// Microsoft.Extensions.AI. The image is fetched from the event's <c>media_url</c> and sent inline as a data URI
+/// Microsoft.Extensions.AI. The image comes from <see cref="MediaFetcher"/> (media_url, the raw archive, or Evolution) and is sent inline as a data URI
 /// content part (so the provider needs no access to the media store):
 /// <code>
 /// POST {Omni:Providers:&lt;provider&gt;:Endpoint}/chat/completions
@@ -64,7 +64,7 @@ public sealed class DescribeImageExecutor(IHttpClientFactory clients, OmniOption
         {
             Output = JsonSerializer.SerializeToElement(new JsonObject { ["text"] = text }),
             Provider = provider,
-            Summary = $"{provider} described {image.Bytes.Length} bytes of {image.MediaType} in {text.Length} chars",
+            Summary = $"{provider} described {image.Bytes.Length} bytes of {image.MediaType} (from {image.Source}) in {text.Length} chars",
         };
     }
 }
