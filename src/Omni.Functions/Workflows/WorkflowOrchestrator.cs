@@ -16,8 +16,8 @@ namespace Omni.Functions.Workflows;
 /// <summary>What an orchestration is started with: the workflow version's YAML (stored versions are immutable) and the event.</summary>
 public sealed record WorkflowRunInput(string Yaml, OmniEvent Event);
 
-/// <summary>What <see cref="WorkflowOrchestrator.RunActionActivity"/> runs: one <see cref="CallActivity"/> of one run.</summary>
-public sealed record ActionActivityInput(string RunId, OmniEvent Event, CallActivity Call);
+/// <summary>What <see cref="WorkflowOrchestrator.RunActionActivity"/> runs: one <see cref="CallActivity"/> of one run of workflow <see cref="WorkflowId"/>.</summary>
+public sealed record ActionActivityInput(string RunId, OmniEvent Event, CallActivity Call, string? WorkflowId = null);
 
 /// <summary>
 /// Production's driver of <see cref="WorkflowInterpreter"/> (docs/workflows.md, "Durable Functions"): one orchestration
@@ -88,7 +88,7 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
                     try
                     {
                         var output = await context.CallActivityAsync<JsonElement>(
-                            nameof(RunActionActivity), new ActionActivityInput(context.InstanceId, input.Event, call), options);
+                            nameof(RunActionActivity), new ActionActivityInput(context.InstanceId, input.Event, call, definition.Id), options);
                         history = history.Append(new ActivityCompleted(call.StepId, context.CurrentUtcDateTime, call.Provider, output, failedAttempts + 1));
                     }
                     catch (TaskFailedException e)
@@ -129,6 +129,7 @@ public sealed class WorkflowOrchestrator(WorkflowStore workflows, EventStore eve
             RunId = input.RunId,
             StepId = input.Call.StepId,
             ActionId = input.Call.ActionId,
+            WorkflowId = input.WorkflowId,
             Event = input.Event,
             Parameters = input.Call.Parameters,
             Provider = input.Call.Provider,

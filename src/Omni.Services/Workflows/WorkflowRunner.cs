@@ -243,6 +243,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
             RunId = runId,
             StepId = call.StepId,
             ActionId = call.ActionId,
+            WorkflowId = definition.Id,
             Event = evt,
             Parameters = call.Parameters,
             Provider = call.Provider,
