@@ -44,6 +44,7 @@ param tableNames string[] = [
   'Workflows'
   'Guards'
   'WorkflowRuns'
+  'ContactLists'
 ]
 
 @description('Raw webhook archive: days after upload at which a payload moves to the Cool tier.')

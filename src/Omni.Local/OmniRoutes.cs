@@ -19,6 +19,7 @@ public static class OmniRoutes
         api.MapPost("/replay", (HttpRequest request, EventsEndpoints endpoints, CancellationToken ct) => endpoints.ReplayAsync(request, ct));
         api.MapIdentityRoutes();
         api.MapWorkflowRoutes();
+        api.MapContactListRoutes();
         api.MapGet("/health", (HealthEndpoint endpoint, CancellationToken ct) => endpoint.CheckAsync(ct));
         api.MapGet("/events/{event_id}/trace", (HttpRequest request, string event_id, QueryEndpoints endpoints, CancellationToken ct) =>
             endpoints.TraceAsync(request, event_id, ct));

@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WebhookEndpoint>();
         services.AddSingleton<EventsEndpoints>();
         services.AddSingleton<IdentitiesEndpoints>();
+        services.AddSingleton<ContactListsEndpoints>();
 
         services.AddSingleton<NormalizerHeartbeat>();
         services.AddSingleton<HealthService>();

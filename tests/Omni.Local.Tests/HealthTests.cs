@@ -60,6 +60,11 @@ public sealed class HealthTests(AzuriteFixture azurite)
         {
             await worker.IngestAsync(EvolutionPayloads.Text("3EB0HEALTH000002", "hello"));
             await OmniHost.EventuallyAsync(() => worker.ListEventsAsync(), e => e.Count == 1, "the event");
+            // The heartbeat is written just after the event is stored: stopping the worker before that would cancel it.
+            await OmniHost.EventuallyAsync(
+                async () => (await worker.Storage.Events.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(
+                    Omni.Services.Operations.NormalizerHeartbeat.PartitionKey, Omni.Services.Operations.NormalizerHeartbeat.RowKey)).HasValue,
+                written => written, "the heartbeat row");
         }
 
         // Another process (a Functions instance that never ran the normalizer) reads the heartbeat row.

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
@@ -241,5 +243,210 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         }
 
         return fields;
+    }
+
+    private static readonly DateTimeOffset BurstStart = DateTimeOffset.FromUnixTimeSeconds(1764000000);
+
+    private static async Task PutWorkflowAsync(OmniHost host, string yaml)
+    {
+        var id = yaml.Split('\n')[0]["id: ".Length..].Trim();
+        using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
+        using var response = await host.Client.PutAsync($"/api/workflows/{id}", content);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"PUT workflow answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>What Evolution's sendText received: (recipient, text), in arrival order.</summary>
+    private List<(string Number, string Text)> Replies() =>
+    [
+        .. _server.LogEntries.Where(e => e.RequestMessage!.Path == SendText).Select(e =>
+        {
+            var body = JsonSerializer.Deserialize<JsonElement>(e.RequestMessage!.Body!);
+            return (body.GetProperty("number").GetString()!, body.GetProperty("text").GetString()!);
+        }),
+    ];
+
+    /// <summary>Each event's text and its one run (of the demo override), via GET /api/events/{id}/actions.</summary>
+    private static async Task<List<(string EventId, string Text, JsonElement Run)>> RunsAsync(OmniHost host)
+    {
+        var runs = new List<(string, string, JsonElement)>();
+        foreach (var e in await host.ListEventsAsync())
+        {
+            var id = e.GetProperty("event_id").GetString()!;
+            var run = Assert.Single((await host.GetJsonAsync($"/api/events/{id}/actions")).GetProperty("runs").EnumerateArray());
+            runs.Add((id, e.GetProperty("text").GetString()!, run));
+        }
+
+        return runs;
+    }
+
+    [Fact]
+    public async Task RateLimitedBurst_DeferredNotDropped_EveryTextRepliedExactlyOnce()
+    {
+        var clock = new FakeTimeProvider(BurstStart.AddSeconds(10));
+        await using var host = await StartAsync(clock: clock);
+        await PutWorkflowAsync(host, """
+            id: reply-to-direct-text
+            version: 2
+            scope: demo
+            description: Echo direct texts, at most 2 per sender per minute; the rest wait for room
+            trigger:
+              event_kinds: [message]
+              content_types: [text]
+              when: "!from_me && !is_group"
+            steps:
+              - id: limit
+                action: guard.rate_limit
+                with: { per: sender, limit: 2, window: 1m, on_exceed: defer }
+              - id: reply
+                action: route.reply
+                with: { text: "echo: {{ text }}" }
+            """);
+        var texts = Enumerable.Range(1, 5).Select(i => $"mensagem {i}").ToList();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            await host.IngestAsync(EvolutionPayloads.Text($"3EB0BURST00000{i}", texts[i], timestamp: 1764000000 + i));
+        }
+
+        await DrainAsync(host);
+
+        // Two fit the window [16:00, 16:01); three wait for the next one, deferred (not skipped, not failed).
+        Assert.Equal(2, Replies().Count);
+        var runs = await RunsAsync(host);
+        Assert.Equal(5, runs.Count);
+        Assert.Equal(2, runs.Count(r => r.Run.GetProperty("status").GetString() == "completed"));
+        var waiting = runs.Where(r => r.Run.GetProperty("status").GetString() == "waiting").ToList();
+        Assert.Equal(3, waiting.Count);
+        Assert.All(waiting, r => Assert.Contains("rate limit: 2 per 1m per sender reached", r.Run.GetProperty("audit")[0].GetProperty("summary").GetString(), StringComparison.Ordinal));
+
+        // Each minute the timers fire and two more get through: 4 after the first, 5 after the second.
+        var runner = host.Services.GetRequiredService<WorkflowRunner>();
+        var sentAfter = new List<int>();
+        while (Replies().Count < texts.Count && sentAfter.Count < 5)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await runner.FireDueTimersAsync(CancellationToken.None);
+            await DrainAsync(host);
+            sentAfter.Add(Replies().Count);
+        }
+
+        Assert.Equal([4, 5], sentAfter);
+        Assert.Equal(texts.Select(t => "echo: " + t).Order(StringComparer.Ordinal), Replies().Select(r => r.Text).Order(StringComparer.Ordinal));
+        Assert.All(Replies(), r => Assert.Equal("5511999990001@s.whatsapp.net", r.Number));
+        Assert.All(await RunsAsync(host), r =>
+        {
+            Assert.Equal(("completed", "completed"), (r.Run.GetProperty("status").GetString(), r.Run.GetProperty("outcome").GetString()));
+            Assert.Equal("echo: " + r.Text, Replies().Single(reply => reply.Text == "echo: " + r.Text).Text);
+        });
+
+        // Nothing is left to fire, and draining again sends nothing more.
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await runner.FireDueTimersAsync(CancellationToken.None));
+        await DrainAsync(host);
+        Assert.Equal(5, Replies().Count);
+    }
+
+    [Fact]
+    public async Task DebouncedBurst_OneReplyForTheNewestText()
+    {
+        var clock = new FakeTimeProvider(BurstStart.AddSeconds(5));
+        await using var host = await StartAsync(clock: clock);
+        await PutWorkflowAsync(host, """
+            id: reply-to-direct-text
+            version: 2
+            scope: demo
+            description: Answer a burst of texts once, after 30 s of quiet, to the newest
+            trigger:
+              event_kinds: [message]
+              content_types: [text]
+              when: "!from_me && !is_group"
+            steps:
+              - id: settle
+                action: guard.debounce
+                with: { window: 30s, key: sender }
+              - id: reply
+                action: route.reply
+                with: { text: "got: {{ text }}" }
+            """);
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0DEBOUNCE001", "oi", timestamp: 1764000000));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0DEBOUNCE002", "tudo bem?", timestamp: 1764000002));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0DEBOUNCE003", "preciso de ajuda com meu pedido", timestamp: 1764000004));
+        await DrainAsync(host);
+
+        Assert.Empty(Replies());
+        Assert.All(await RunsAsync(host), r => Assert.Equal("waiting", r.Run.GetProperty("status").GetString()));
+
+        // 16:00:31: the first text's window is over, but a newer text came in it: coalesced, no reply.
+        var runner = host.Services.GetRequiredService<WorkflowRunner>();
+        clock.Advance(TimeSpan.FromSeconds(26));
+        Assert.Equal(1, await runner.FireDueTimersAsync(CancellationToken.None));
+        Assert.Empty(Replies());
+
+        // 16:00:40: the other two windows are over: one reply, to the newest text.
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(2, await runner.FireDueTimersAsync(CancellationToken.None));
+        await DrainAsync(host);
+        Assert.Equal([("5511999990001@s.whatsapp.net", "got: preciso de ajuda com meu pedido")], Replies());
+
+        var runs = await RunsAsync(host);
+        var newest = runs.Single(r => r.Text == "preciso de ajuda com meu pedido");
+        Assert.Equal("completed", newest.Run.GetProperty("outcome").GetString());
+        Assert.All(runs.Where(r => r.EventId != newest.EventId), r =>
+        {
+            Assert.Equal(("completed", "skipped"), (r.Run.GetProperty("status").GetString(), r.Run.GetProperty("outcome").GetString()));
+            Assert.Contains($"coalesced into {newest.EventId}", r.Run.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task AllowlistAndStoredBlocklist_BlockedSenderGetsNoReply_OthersDo()
+    {
+        await using var host = await StartAsync();
+        await PutWorkflowAsync(host, """
+            id: reply-to-direct-text
+            version: 2
+            scope: demo
+            description: Greet known contacts, unless they are on the block list
+            trigger:
+              event_kinds: [message]
+              content_types: [text]
+              when: "!from_me && !is_group"
+            steps:
+              - id: known
+                action: guard.allowlist
+                with: { handles: ["+55 11 99999-0001", "5511999990002@s.whatsapp.net"] }
+              - id: not-blocked
+                action: guard.blocklist
+              - id: reply
+                action: route.reply
+                with: { text: "olá!" }
+            """);
+        using (var blocked = await host.Client.PutAsync("/api/contact-lists/demo/blocked/5511999990002", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, blocked.StatusCode);
+        }
+
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0ALLOW000001", "oi, sou a Ana", "5511999990001@s.whatsapp.net"));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0BLOCK000001", "oi, sou o Bruno", "5511999990002@s.whatsapp.net"));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0STRANGER001", "quem é?", "5511999990003@s.whatsapp.net"));
+        await DrainAsync(host);
+
+        Assert.Equal([("5511999990001@s.whatsapp.net", "olá!")], Replies());
+        var runs = (await RunsAsync(host)).ToDictionary(r => r.Text, r => r.Run);
+        Assert.Equal("completed", runs["oi, sou a Ana"].GetProperty("outcome").GetString());
+        Assert.Equal(("skipped", "on the block list 'blocked'"),
+            (runs["oi, sou o Bruno"].GetProperty("outcome").GetString(), runs["oi, sou o Bruno"].GetProperty("steps")[1].GetProperty("detail").GetString()));
+        Assert.Equal(("skipped", "sender not on the allowlist"),
+            (runs["quem é?"].GetProperty("outcome").GetString(), runs["quem é?"].GetProperty("steps")[0].GetProperty("detail").GetString()));
+
+        // Unblocked through the API (the JID spelling removes the entry added as a bare number): his next text is answered.
+        using (var unblocked = await host.Client.DeleteAsync("/api/contact-lists/demo/blocked/5511999990002%40s.whatsapp.net"))
+        {
+            Assert.True((await unblocked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("removed").GetBoolean());
+        }
+
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0BLOCK000002", "e agora?", "5511999990002@s.whatsapp.net", timestamp: 1764000100));
+        await DrainAsync(host);
+        Assert.Equal(("5511999990002@s.whatsapp.net", "olá!"), Replies()[^1]);
+        Assert.Equal(2, Replies().Count);
     }
 }

@@ -35,8 +35,15 @@ public sealed class ActionExecutorRegistry
 
     public IReadOnlyCollection<string> ActionIds => _guarded.Keys;
 
-    /// <summary>The executor for <paramref name="actionId"/>, effect-once when it is a side effect.</summary>
-    public bool TryGet(string actionId, out IActionExecutor executor) => _guarded.TryGetValue(actionId, out executor!);
+    /// <summary>
+    /// The executor for <paramref name="actionId"/>, effect-once when it is a side effect. A labelled id
+    /// (<c>guard.contact_override.vip</c>) falls back to the executor of its action (<c>guard.contact_override</c>), which
+    /// reads the label from the <c>label</c> parameter the interpreter renders (or from the id).
+    /// </summary>
+    public bool TryGet(string actionId, out IActionExecutor executor) =>
+        _guarded.TryGetValue(actionId, out executor!) || (Unlabelled(actionId) is { } unlabelled && _guarded.TryGetValue(unlabelled, out executor!));
+
+    private static string? Unlabelled(string actionId) => actionId.LastIndexOf('.') is > 0 and var dot ? actionId[..dot] : null;
 
     public IActionExecutor Get(string actionId) =>
         TryGet(actionId, out var executor) ? executor : throw new PermanentActionException($"no executor is registered for the action '{actionId}'.");
@@ -54,7 +61,7 @@ public sealed class ActionExecutorRegistry
             return Get(invocation.ActionId).ExecuteAsync(invocation, cancellationToken);
         }
 
-        if (!_raw.TryGetValue(invocation.ActionId, out var raw))
+        if (!_raw.TryGetValue(invocation.ActionId, out var raw) && !(Unlabelled(invocation.ActionId) is { } unlabelled && _raw.TryGetValue(unlabelled, out raw)))
         {
             throw new PermanentActionException($"no executor is registered for the action '{invocation.ActionId}'.");
         }

@@ -10,6 +10,7 @@ using Omni.Services.Actions.Notify;
 using Omni.Services.Actions.Speech;
 using Omni.Services.Actions.Vision;
 using Omni.Services.Configuration;
+using Omni.Services.Contacts;
 using Omni.Services.Ingest;
 using Omni.Services.Storage;
 
@@ -68,6 +69,7 @@ public static class ActionsServiceCollectionExtensions
         services.TryAddSingleton<RawArchive>();
         services.TryAddSingleton<MediaFetcher>();
         services.TryAddSingleton<WebhookNotifier>();
+        services.TryAddSingleton<ContactListStore>();
         services.TryAddSingleton<ActionExecutorRegistry>();
 
         services.AddSingleton<IActionExecutor, EvolutionReplyExecutor>();
@@ -78,6 +80,11 @@ public static class ActionsServiceCollectionExtensions
         services.AddSingleton<IActionExecutor, EscalateHumanExecutor>();
         services.AddSingleton<IActionExecutor, SelfRouteGuard>();
         services.AddSingleton<IActionExecutor, RateLimitGuard>();
+        services.AddSingleton<IActionExecutor, AllowlistGuard>();
+        services.AddSingleton<IActionExecutor, DenylistGuard>();
+        services.AddSingleton<IActionExecutor, BlocklistGuard>();
+        services.AddSingleton<IActionExecutor, ContactOverrideGuard>();
+        services.AddSingleton<IActionExecutor, DebounceGuard>();
         return services;
     }
 }

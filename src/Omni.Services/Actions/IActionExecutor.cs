@@ -29,6 +29,9 @@ public sealed record ActionInvocation
 
     public required string ActionId { get; init; }
 
+    /// <summary>The workflow the run belongs to (its id, not the version), when a workflow host calls; guards that keep state per workflow (debounce) key by it.</summary>
+    public string? WorkflowId { get; init; }
+
     /// <summary>The event that started the run.</summary>
     public required OmniEvent Event { get; init; }
 

@@ -232,6 +232,48 @@ public static class OpenApiDocument
             ["get"] = Operation("GetIdentityLinks", "The identity's history of links, merges and unmerges, oldest first.", [IdentityParam()],
                 Response("200", "link records", Obj(["links"], new() { ["links"] = Array(Ref("IdentityLink")) })), [401, 404]),
         },
+        ["/api/contact-lists/{instance}/{list}"] = new JsonObject
+        {
+            ["get"] = Operation("GetContactList",
+                "A stored contact list of the instance (blocked for guard.blocklist, a label for guard.contact_override.<label>), entries in canonical form. " +
+                "A list nobody wrote is empty.",
+                [PathParam("instance", "the instance"), ContactListParam()],
+                Response("200", "the list", Obj(["instance", "list", "entries"], new()
+                {
+                    ["instance"] = Str(null),
+                    ["list"] = Str(null),
+                    ["entries"] = Array(Ref("ContactListEntry")),
+                })), [400, 401, 403, 404]),
+        },
+        ["/api/contact-lists/{instance}/{list}/{entry}"] = new JsonObject
+        {
+            ["put"] = Operation("PutContactListEntry",
+                "Adds a handle or identity id to the list (idempotent): 201 when added, 200 when it was there already. " +
+                "Stored canonical: a WhatsApp phone number becomes its JID.",
+                [PathParam("instance", "the instance"), ContactListParam(), ContactEntryParam()],
+                new JsonObject
+                {
+                    ["201"] = new JsonObject
+                    {
+                        ["description"] = "added",
+                        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("ContactListChange") } },
+                    },
+                    ["200"] = new JsonObject
+                    {
+                        ["description"] = "already on the list",
+                        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref("ContactListChange") } },
+                    },
+                }, [400, 401, 403, 404]),
+            ["delete"] = Operation("DeleteContactListEntry", "Removes a handle or identity id from the list; removed is false when it was not on it.",
+                [PathParam("instance", "the instance"), ContactListParam(), ContactEntryParam()],
+                Response("200", "the removal", Obj(["instance", "list", "entry", "removed"], new()
+                {
+                    ["instance"] = Str(null),
+                    ["list"] = Str(null),
+                    ["entry"] = Str("canonical form"),
+                    ["removed"] = Bool(),
+                })), [400, 401, 403, 404]),
+        },
         ["/api/workflows"] = new JsonObject
         {
             ["get"] = Operation("ListWorkflows",
@@ -649,6 +691,21 @@ public static class OpenApiDocument
         }),
         ["IngestAccepted"] = Obj(["ingest_id"], new() { ["ingest_id"] = Str(null) }),
         ["ReplayRequest"] = Obj(["instance", "from", "to"], new() { ["instance"] = Str(null), ["from"] = Time(), ["to"] = Time() }),
+        ["ContactListEntry"] = Obj(["entry", "kind", "added_at"], new()
+        {
+            ["entry"] = Str("a canonical handle or an identity id"),
+            ["kind"] = Enum("handle", "identity"),
+            ["added_at"] = Time(),
+        }),
+        ["ContactListChange"] = Obj(["instance", "list", "entry", "kind", "added_at", "added"], new()
+        {
+            ["instance"] = Str(null),
+            ["list"] = Str(null),
+            ["entry"] = Str("canonical form"),
+            ["kind"] = Enum("handle", "identity"),
+            ["added_at"] = Time(),
+            ["added"] = Bool(),
+        }),
         ["ReplayResult"] = Obj(["instance", "from", "to", "replayed"], new()
         {
             ["instance"] = Str(null),
@@ -729,6 +786,11 @@ public static class OpenApiDocument
     }
 
     private static JsonObject IdentityParam() => PathParam("identity_id", "idn_{32 hex}");
+
+    private static JsonObject ContactListParam() => PathParam("list", "the list's name: 1-64 of a-z, 0-9, _ and - (blocked, vip, …)");
+
+    private static JsonObject ContactEntryParam() =>
+        PathParam("entry", "a handle of the instance's channel (5511999990001@s.whatsapp.net, or a phone number) or an identity id (idn_{32 hex}); URL-encoded");
 
     private static JsonObject YamlBody() => new()
     {

@@ -36,8 +36,11 @@ public sealed class StorageNames(string prefix)
     /// <summary>Stored workflow versions (immutable): PK = workflow id, RK = zero-padded version.</summary>
     public string WorkflowsTable => Prefix + "Workflows";
 
-    /// <summary>Guard state: rate-limit counters per key and window.</summary>
+    /// <summary>Guard state: rate-limit counters per key and window (with the runs they counted), debounce's newest event per key.</summary>
     public string GuardsTable => Prefix + "Guards";
+
+    /// <summary>Stored contact lists per instance (<c>blocked</c>, <c>vip</c>, ...): PK = <c>{instance}|{list}</c>, RK = the canonical entry.</summary>
+    public string ContactListsTable => Prefix + "ContactLists";
 
     /// <summary>Offline workflow runs: run rows (PK = instance, RK = run id), the event → runs index, waits by conversation, and due timers.</summary>
     public string WorkflowRunsTable => Prefix + "WorkflowRuns";

@@ -33,6 +33,7 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
             RunId = runId,
             StepId = call.StepId,
             ActionId = call.ActionId,
+            WorkflowId = workflowId,
             Event = evt,
             Parameters = call.Parameters,
             Provider = call.Provider,

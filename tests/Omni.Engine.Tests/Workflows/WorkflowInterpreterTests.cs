@@ -330,6 +330,42 @@ public class WorkflowInterpreterTests
     }
 
     [Fact]
+    public void Decide_ContactOverrideOutput_LaterStepsReadAgentAndPrompt()
+    {
+        // The validator accepts steps.<id>.output.agent from a guard, and the interpreter renders it into the agent step.
+        var definition = Load("""
+            id: vip-agent
+            version: 1
+            trigger: { event_kinds: [message] }
+            steps:
+              - id: vip
+                action: guard.contact_override.vip
+                with: { agent: concierge, system_prompt: "Be warm." }
+              - id: ask
+                action: route.agent.default
+                with:
+                  agent: "{{ steps.vip.output.agent }}"
+                  system_prompt: "{{ steps.vip.output.system_prompt }}"
+              - id: reply
+                action: route.reply
+                when: "steps.vip.output.applies"
+                with: { text: "{{ steps.ask.output.text }}" }
+            """);
+        var applies = ToJson(new { verdict = "continue", label = "vip", applies = true, agent = "concierge", system_prompt = "Be warm." });
+        var vip = Recording.Drive(definition, Text, new Script().Output("vip", applies));
+        Assert.Equal(RunOutcomes.Completed, vip.Result.Outcome);
+        var ask = vip.All<CallActivity>().Single(c => c.StepId == "ask");
+        Assert.Equal(("concierge", "Be warm."), (ask.Parameters.GetProperty("agent").GetString(), ask.Parameters.GetProperty("system_prompt").GetString()));
+        Assert.Equal(["vip", "ask", "reply"], vip.All<CallActivity>().Select(c => c.StepId));
+
+        // Not a VIP: the guard still continues; the agent step gets empty values (its defaults) and the reply is skipped.
+        var other = Recording.Drive(definition, Text, new Script().Output("vip", ToJson(new { verdict = "continue", label = "vip", applies = false })));
+        Assert.Equal(RunOutcomes.Completed, other.Result.Outcome);
+        Assert.Equal("", other.All<CallActivity>().Single(c => c.StepId == "ask").Parameters.GetProperty("agent").GetString());
+        Assert.Equal(["vip", "ask"], other.All<CallActivity>().Select(c => c.StepId));
+    }
+
+    [Fact]
     public void Decide_ForwardJump_SkipsToTarget()
     {
         var definition = Load("""

@@ -34,12 +34,21 @@ public sealed class ActionExecutorRegistryTests(AzuriteFixture azurite)
         await using var host = await ActionsHost.StartAsync(azurite);
 
         Assert.Equal(
-            ["guard.rate_limit", "guard.self_route", "meta.notify.webhook", "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image", "transform.stt.audio"],
+            [
+                "guard.allowlist", "guard.blocklist", "guard.contact_override", "guard.debounce", "guard.denylist", "guard.rate_limit", "guard.self_route",
+                "meta.notify.webhook", "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image", "transform.stt.audio",
+            ],
             host.Registry.ActionIds.Order(StringComparer.Ordinal));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("route.reply"));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("meta.notify.webhook"));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("route.escalate.human"));
         Assert.IsType<SpeechToTextExecutor>(host.Registry.Get("transform.stt.audio"));
+
+        // Every guard the registry describes has an executor; a labelled id finds its action's executor.
+        Assert.All(Omni.Engine.Workflows.Actions.ActionRegistry.Default.Actions.Where(a => a.Id.StartsWith("guard.", StringComparison.Ordinal)),
+            a => Assert.True(host.Registry.TryGet(a.Id, out _), $"no executor for {a.Id}"));
+        Assert.IsType<Omni.Services.Actions.Guards.ContactOverrideGuard>(host.Registry.Get("guard.contact_override.partner"));
+        Assert.Throws<PermanentActionException>(() => host.Registry.Get("guard.teleport"));
     }
 
     [Fact]

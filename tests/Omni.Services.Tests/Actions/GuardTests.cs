@@ -37,8 +37,10 @@ public sealed class GuardTests(AzuriteFixture azurite)
         await using var host = await ActionsHost.StartAsync(azurite, configure: s => s.AddSingleton<TimeProvider>(clock));
         var evt = ActionsHost.TextEvent();
         var other = ActionsHost.TextEvent() with { SenderHandle = "5511888880000@s.whatsapp.net" };
+        var runs = 0;
         async Task<GuardVerdict> Ask(Omni.Engine.Events.OmniEvent e, string onExceed) =>
-            Verdict(await host.Registry.ExecuteAsync(ActionsHost.Invocation(RateLimitGuard.Id, e, new { per = "sender", limit = 2, window = "1h", on_exceed = onExceed })));
+            Verdict(await host.Registry.ExecuteAsync(ActionsHost.Invocation(
+                RateLimitGuard.Id, e, new { per = "sender", limit = 2, window = "1h", on_exceed = onExceed }, runId: $"run-{++runs}")));
 
         Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask(evt, "stop")).Verdict);
         Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask(evt, "stop")).Verdict);
@@ -64,5 +66,45 @@ public sealed class GuardTests(AzuriteFixture azurite)
             ActionsHost.Invocation(RateLimitGuard.Id, evt, new { per = "instance", limit = 3, window = "1h" }, runId: $"run-{i}"))));
         Assert.Equal(3, outcomes.Count(o => Verdict(o).Verdict == GuardVerdict.ContinueVerdict));
         Assert.Equal(5, outcomes.Count(o => Verdict(o).Verdict == GuardVerdict.StopVerdict));
+    }
+
+    [Fact]
+    public async Task RateLimit_SameRunAskingAgain_CountedOncePerWindow()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 10, 15, 0, TimeSpan.Zero));
+        await using var host = await ActionsHost.StartAsync(azurite, configure: s => s.AddSingleton<TimeProvider>(clock));
+        var evt = ActionsHost.TextEvent();
+        async Task<GuardVerdict> Ask(string runId) =>
+            Verdict(await host.Registry.ExecuteAsync(ActionsHost.Invocation(
+                RateLimitGuard.Id, evt, new { per = "sender", limit = 2, window = "1m", on_exceed = "defer" }, runId: runId)));
+
+        // run-a is retried (the activity answered but the host did not record it): still one slot.
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-a")).Verdict);
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-a")).Verdict);
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-b")).Verdict);
+        var deferred = await Ask("run-c");
+        Assert.Equal((GuardVerdict.DeferVerdict, new DateTimeOffset(2026, 11, 24, 10, 16, 0, TimeSpan.Zero)), (deferred.Verdict, deferred.Until));
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-a")).Verdict); // a counted run keeps its slot
+
+        // The next window: run-c, asking again after its deferral, is counted once there, also when asked twice.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-c")).Verdict);
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-c")).Verdict);
+        Assert.Equal(GuardVerdict.ContinueVerdict, (await Ask("run-d")).Verdict);
+        Assert.Equal(GuardVerdict.DeferVerdict, (await Ask("run-e")).Verdict);
+    }
+
+    [Fact]
+    public async Task RateLimit_ConcurrentExecutionsOfOneRun_CountOnce()
+    {
+        await using var host = await ActionsHost.StartAsync(azurite);
+        var evt = ActionsHost.TextEvent();
+        var same = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => host.Registry.ExecuteAsync(
+            ActionsHost.Invocation(RateLimitGuard.Id, evt, new { per = "instance", limit = 2, window = "1h" }, runId: "run-dup"))));
+        Assert.All(same, o => Assert.Equal(GuardVerdict.ContinueVerdict, Verdict(o).Verdict));
+        Assert.Equal(GuardVerdict.ContinueVerdict, Verdict(await host.Registry.ExecuteAsync(
+            ActionsHost.Invocation(RateLimitGuard.Id, evt, new { per = "instance", limit = 2, window = "1h" }, runId: "run-other"))).Verdict);
+        Assert.Equal(GuardVerdict.StopVerdict, Verdict(await host.Registry.ExecuteAsync(
+            ActionsHost.Invocation(RateLimitGuard.Id, evt, new { per = "instance", limit = 2, window = "1h" }, runId: "run-third"))).Verdict);
     }
 }

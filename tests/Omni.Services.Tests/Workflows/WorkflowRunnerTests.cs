@@ -7,6 +7,7 @@ using Omni.Services.Tests.Support;
 using Omni.Services.Workflows;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace Omni.Services.Tests.Workflows;
 
@@ -23,9 +24,9 @@ public sealed class WorkflowRunnerTests(AzuriteFixture azurite) : IDisposable
 
     public void Dispose() => Directory.Delete(_seeds, recursive: true);
 
-    private async Task<(ActionsHost Host, WorkflowRunner Runner, WorkflowStore Store)> StartAsync()
+    private async Task<(ActionsHost Host, WorkflowRunner Runner, WorkflowStore Store)> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var host = await ActionsHost.StartAsync(azurite, configure: s => s.AddSingleton<TimeProvider>(_clock));
+        var host = await ActionsHost.StartAsync(azurite, settings, configure: s => s.AddSingleton<TimeProvider>(_clock));
         foreach (var file in Directory.GetFiles(WorkflowSeeds.Locate(null)!, "*.yaml"))
         {
             var yaml = (await File.ReadAllTextAsync(file)).Replace("https://hooks.example.com/omni/reminders", host.Url + ReminderPath, StringComparison.Ordinal);
@@ -143,5 +144,60 @@ public sealed class WorkflowRunnerTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(["limit-sender", "ask-agent", "ask-agent", "reply"], done.Audit.Select(a => a.StepId));
         Assert.Equal(2, done.Audit[2].Attempts);
         Assert.Single(host.Server.Requests(Evolution.SendTextPath));
+    }
+
+    [Fact]
+    public async Task ContactOverride_StoredVipList_LaterStepsUseTheOverridesAgentAndPrompt()
+    {
+        using var concierge = WireMockServer.Start();
+        concierge.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(Providers.ChatCompletion("Olá! Como posso ajudar hoje?")));
+        var (host, runner, store) = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Omni:Agents:concierge:Endpoint"] = concierge.Urls[0] + "/v1",
+            ["Omni:Agents:concierge:ApiKey"] = "sk-concierge",
+            ["Omni:Agents:concierge:Model"] = "gpt-4o",
+        });
+        await using var _ = host;
+        using var __ = store;
+        const string yaml = """
+            id: reply-to-direct-text
+            version: 2
+            scope: demo
+            trigger: { event_kinds: [message], content_types: [text], when: "!from_me" }
+            steps:
+              - id: vip
+                action: guard.contact_override.vip
+                with: { agent: concierge, system_prompt: "You are the VIP concierge." }
+              - id: ask-agent
+                action: route.agent.default
+                with:
+                  agent: "{{ steps.vip.output.agent }}"
+                  system_prompt: "{{ steps.vip.output.system_prompt }}"
+              - id: reply
+                action: route.reply
+                with: { text: "{{ steps.ask-agent.output.text }}" }
+            """;
+        var parsed = Omni.Engine.Workflows.WorkflowParser.Parse(yaml, ActionRegistry.Default);
+        Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
+        await store.AddAsync(parsed.Definition!, yaml, CancellationToken.None);
+        const string anaIdentity = "idn_0123456789abcdef0123456789abcdef";
+        await host.Services.GetRequiredService<Omni.Services.Contacts.ContactListStore>().AddAsync("demo", "vip", anaIdentity, CancellationToken.None);
+
+        var vip = ActionsHost.TextEvent("Oi!") with { IdentityId = anaIdentity };
+        var other = ActionsHost.TextEvent("Oi!", conversation: "5511999990002@s.whatsapp.net");
+        await runner.StartAsync(vip, CancellationToken.None);
+        await runner.StartAsync(other, CancellationToken.None);
+
+        var asked = Assert.Single(concierge.LogEntries);
+        Assert.Equal("Bearer sk-concierge", asked.Header("Authorization"));
+        Assert.Contains("You are the VIP concierge.", asked.Json().GetRawText(), StringComparison.Ordinal);
+        var fallback = Assert.Single(host.Server.Requests("/v1/chat/completions"));
+        Assert.Contains("You are Omni's helpful assistant.", fallback.Json().GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(["Olá! Como posso ajudar hoje?", "Tudo ótimo, e você?"],
+            host.Server.Requests(Evolution.SendTextPath).Select(r => r.Json().GetProperty("text").GetString()).Order(StringComparer.Ordinal));
+        var vipRun = Assert.Single(await runner.ListForEventAsync(vip.Instance, vip.EventId, CancellationToken.None));
+        Assert.Equal(RunOutcomes.Completed, vipRun.Outcome);
+        Assert.Equal("concierge", vipRun.Audit[1].Provider);
     }
 }

@@ -13,10 +13,10 @@ public static class BuiltInActions
     public static ActionDescriptor GuardAllowlist { get; } = new()
     {
         Id = "guard.allowlist",
-        Description = "Continues only when the sender (or conversation) is in the given handles; stops otherwise.",
+        Description = "Continues only when the sender (its handle or identity id) or the conversation is in the given handles; stops otherwise.",
         Parameters =
         [
-            ParameterDescriptor.TextList("handles", "Handles allowed through (e.g. 5511999990001@s.whatsapp.net).", required: true),
+            ParameterDescriptor.TextList("handles", "Handles or identity ids allowed through (e.g. 5511999990001@s.whatsapp.net, +55 11 99999-0001, idn_…).", required: true),
             ParameterDescriptor.Choice("match", "What is compared with the handles.", Matching, defaultValue: "sender"),
         ],
     };
@@ -24,10 +24,10 @@ public static class BuiltInActions
     public static ActionDescriptor GuardDenylist { get; } = new()
     {
         Id = "guard.denylist",
-        Description = "Stops when the sender (or conversation) is in the given handles; continues otherwise.",
+        Description = "Stops when the sender (its handle or identity id) or the conversation is in the given handles; continues otherwise.",
         Parameters =
         [
-            ParameterDescriptor.TextList("handles", "Handles to stop.", required: true),
+            ParameterDescriptor.TextList("handles", "Handles or identity ids to stop.", required: true),
             ParameterDescriptor.Choice("match", "What is compared with the handles.", Matching, defaultValue: "sender"),
         ],
     };
@@ -35,7 +35,7 @@ public static class BuiltInActions
     public static ActionDescriptor GuardBlocklist { get; } = new()
     {
         Id = "guard.blocklist",
-        Description = "Stops when the sender is on the instance's stored block list (managed through the API, not in the workflow).",
+        Description = "Stops when the sender (its handle or identity id) or the conversation is on the instance's stored contact list (managed through /api/contact-lists, not in the workflow).",
         Parameters =
         [
             ParameterDescriptor.Text("list", "Name of the stored block list.", defaultValue: "blocked"),
@@ -56,10 +56,10 @@ public static class BuiltInActions
     public static ActionDescriptor GuardDebounce { get; } = new()
     {
         Id = "guard.debounce",
-        Description = "Lets one run through per key within the window: later events in the window stop (the newest wins after the window).",
+        Description = "Coalesces a burst into one run per key: each run waits until `window` after its event, then only the newest event of the burst continues; the others stop.",
         Parameters =
         [
-            ParameterDescriptor.Duration("window", "How long to wait for more messages before continuing.", required: true),
+            ParameterDescriptor.Duration("window", "How long after its event a run waits for newer ones before continuing.", required: true),
             ParameterDescriptor.Choice("key", "What shares a window.", Matching, defaultValue: "conversation"),
         ],
     };

@@ -10,10 +10,12 @@ namespace Omni.Services.Actions.Guards;
 /// <summary>
 /// <c>guard.rate_limit</c>: at most <c>limit</c> runs per key (<c>per: sender</c> — the sender handle, else the
 /// conversation — or <c>per: instance</c>) in fixed windows of <c>window</c> aligned to the epoch. Counters live in the
-/// table <c>Guards</c> (PK = <c>rate|{instance}|{key}</c>, RK = the window's start ticks), incremented with ETags so
-/// concurrent runs never both take the last slot. Over the limit the verdict is <c>stop</c> (skipped) or, with
-/// <c>on_exceed: defer</c>, <c>defer</c> until the window ends: the run waits on a timer and asks again — deferred, not failed.
-/// A step retried after a counted attempt may count twice (an over-count, never an under-count).
+/// table <c>Guards</c> (PK = <c>rate|{instance}|{per}|{key}</c>, RK = the window's start ticks), incremented with ETags so
+/// concurrent runs never both take the last slot. Each run is counted once per window: the increment and a marker row
+/// (RK = <c>{window ticks}|run|{run id}</c>) are written in one entity group transaction, and a run that finds its marker
+/// (a retried step, a duplicate delivery of the activity) continues without counting again. Over the limit the verdict is
+/// <c>stop</c> (skipped) or, with <c>on_exceed: defer</c>, <c>defer</c> until the window ends: the run waits on a timer
+/// and asks again — deferred, not failed — and is then counted once in the new window.
 /// </summary>
 public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IActionExecutor
 {
@@ -49,10 +51,16 @@ public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IAc
         var end = start + window;
         var partition = TableKeys.Escape($"rate|{evt.Instance}|{per}|{key}");
         var row = start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+        var marker = $"{row}|run|{TableKeys.Escape(invocation.RunId)}";
         await EnsureTableAsync(cancellationToken);
 
         for (var conflict = 0; conflict < MaxConflicts; conflict++)
         {
+            if ((await _table.GetEntityIfExistsAsync<TableEntity>(partition, marker, ["RowKey"], cancellationToken)).HasValue)
+            {
+                return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = "this run is already counted in the window" };
+            }
+
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
             var count = existing.HasValue ? existing.Value!.GetInt64("Count") ?? 0 : 0;
             if (count >= limit)
@@ -65,24 +73,28 @@ public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IAc
                 };
             }
 
+            TableTransactionAction counter;
+            if (existing.HasValue)
+            {
+                var entity = existing.Value!;
+                entity["Count"] = count + 1;
+                counter = new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, entity.ETag);
+            }
+            else
+            {
+                counter = new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, row) { ["Count"] = 1L, ["WindowEnd"] = end });
+            }
+
             try
             {
-                if (existing.HasValue)
-                {
-                    var entity = existing.Value!;
-                    entity["Count"] = count + 1;
-                    await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await _table.AddEntityAsync(new TableEntity(partition, row) { ["Count"] = 1L, ["WindowEnd"] = end }, cancellationToken);
-                }
-
+                await _table.SubmitTransactionAsync(
+                    [counter, new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, marker) { ["WindowEnd"] = end })],
+                    cancellationToken);
                 return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"{count + 1} of {limit} in the window" };
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                // Another run took a slot meanwhile: read again.
+                // Another run took a slot meanwhile, or this run was counted by a concurrent execution: read again.
             }
         }
 
