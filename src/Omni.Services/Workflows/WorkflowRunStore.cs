@@ -48,12 +48,12 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             ["Version"] = definition.Version,
             ["EventId"] = evt.EventId,
             ["ConversationId"] = evt.ConversationId,
-            ["Event"] = EventJson(evt),
             ["Status"] = RunStatuses.Running,
             ["History"] = "[]",
             ["Audit"] = "[]",
             ["CreatedAt"] = now,
         };
+        TableText.Write(row, "Event", EventJson(evt)); // a long text message spans columns
         try
         {
             await Table.AddEntityAsync(row, cancellationToken);
@@ -148,7 +148,7 @@ public sealed class WorkflowRunStore(OmniStorage storage)
     public Task<bool> AppendAuditAsync(string instance, string runId, StepAudit line, CancellationToken cancellationToken) =>
         UpdateAsync(instance, runId, row =>
         {
-            row["Audit"] = JsonSerializer.Serialize<IReadOnlyList<StepAudit>>([.. ReadAudit(row), line], OmniJson.Options);
+            TableText.Write(row, "Audit", JsonSerializer.Serialize<IReadOnlyList<StepAudit>>([.. ReadAudit(row), line], OmniJson.Options));
             if (row.GetString("Status") == RunStatuses.Waiting)
             {
                 MarkRunning(row);
@@ -193,7 +193,7 @@ public sealed class WorkflowRunStore(OmniStorage storage)
         row["Status"] = RunStatuses.Completed;
         row["Outcome"] = done.Outcome;
         row["Summary"] = done.Summary;
-        row["Steps"] = JsonSerializer.Serialize(done.Steps, OmniJson.Options);
+        TableText.Write(row, "Steps", JsonSerializer.Serialize(done.Steps, OmniJson.Options));
         row["CompletedAt"] = at;
     }
 
@@ -211,13 +211,20 @@ public sealed class WorkflowRunStore(OmniStorage storage)
     public static IReadOnlyList<StepAudit> ReadAudit(TableEntity row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return JsonSerializer.Deserialize<List<StepAudit>>(row.GetString("Audit") ?? "[]", OmniJson.Options)!;
+        return JsonSerializer.Deserialize<List<StepAudit>>(TableText.Read(row, "Audit") ?? "[]", OmniJson.Options)!;
+    }
+
+    /// <summary>The offline runner's history of the run (empty for a Durable run, whose history lives in its task hub).</summary>
+    public static RunHistory ReadHistory(TableEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new RunHistory(JsonSerializer.Deserialize<List<HistoryEntry>>(TableText.Read(row, "History") ?? "[]", OmniJson.Options)!);
     }
 
     public static OmniEvent ReadEvent(TableEntity row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return JsonSerializer.Deserialize<OmniEvent>(row.GetString("Event")!, OmniJson.Options)!;
+        return JsonSerializer.Deserialize<OmniEvent>(TableText.Read(row, "Event")!, OmniJson.Options)!;
     }
 
     public static WorkflowRunView View(TableEntity row)
@@ -237,8 +244,8 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             row.GetString("WaitingFor"),
             row.GetDateTimeOffset("FireAt"),
             ReadAudit(row),
-            JsonSerializer.Deserialize<List<StepOutcome>>(row.GetString("Steps") ?? "[]", OmniJson.Options)!,
-            JsonSerializer.Deserialize<List<HistoryEntry>>(row.GetString("History") ?? "[]", OmniJson.Options)!);
+            JsonSerializer.Deserialize<List<StepOutcome>>(TableText.Read(row, "Steps") ?? "[]", OmniJson.Options)!,
+            ReadHistory(row).Entries);
     }
 
     private static string EventIndexKey(string eventId, string runId) => $"evt|{eventId}|{runId}";

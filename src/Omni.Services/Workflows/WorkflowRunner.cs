@@ -88,7 +88,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
                     {
                         // A transient failure with attempts left: retry on a timer, per the step's policy.
                         row["Attempts"] = attempt.Audit.Attempts;
-                        row["Audit"] = JsonSerializer.Serialize<IReadOnlyList<StepAudit>>([.. audit, attempt.Audit], OmniJson.Options);
+                        TableText.Write(row, "Audit", JsonSerializer.Serialize<IReadOnlyList<StepAudit>>([.. audit, attempt.Audit], OmniJson.Options));
                         await ScheduleAsync(row, call.StepId, time.GetUtcNow() + WorkflowStepExecutor.Backoff(call.Retry, attempt.Audit.Attempts), "retry", cancellationToken);
                         return;
                     }
@@ -224,8 +224,8 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
 
     private async Task SaveAsync(TableEntity row, RunHistory history, IReadOnlyList<StepAudit> audit, CancellationToken cancellationToken)
     {
-        row["History"] = JsonSerializer.Serialize(history.Entries, OmniJson.Options);
-        row["Audit"] = JsonSerializer.Serialize(audit, OmniJson.Options);
+        TableText.Write(row, "History", JsonSerializer.Serialize(history.Entries, OmniJson.Options));
+        TableText.Write(row, "Audit", JsonSerializer.Serialize(audit, OmniJson.Options));
         await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -237,8 +237,7 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
         var snapshot = await workflows.GetAsync(cancellationToken);
         var definition = snapshot.Versions(id).FirstOrDefault(w => w.Definition.Version == version)?.Definition
                          ?? throw new InvalidOperationException($"workflow {id} version {version} is no longer stored");
-        var history = new RunHistory(JsonSerializer.Deserialize<List<HistoryEntry>>(row.GetString("History") ?? "[]", OmniJson.Options)!);
-        return (definition, WorkflowRunStore.ReadEvent(row), history, WorkflowRunStore.ReadAudit(row));
+        return (definition, WorkflowRunStore.ReadEvent(row), WorkflowRunStore.ReadHistory(row), WorkflowRunStore.ReadAudit(row));
     }
 
     private static string TicksKey(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);

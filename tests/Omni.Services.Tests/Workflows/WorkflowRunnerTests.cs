@@ -66,6 +66,26 @@ public sealed class WorkflowRunnerTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task LongTextAndLongAnswer_HistoryAndEventSpanColumns_RunCompletes()
+    {
+        var (host, runner, store) = await StartAsync();
+        await using var _ = host;
+        using var __ = store;
+        host.Server.Reset();
+        Evolution.AnswerSendText(host);
+        var answer = string.Concat(Enumerable.Repeat("Resposta longa. ", 4_000)); // 64,000 chars: more than one table column
+        Providers.Chat(host, "/v1/chat/completions", answer);
+        var evt = ActionsHost.TextEvent(string.Concat(Enumerable.Repeat("Pergunta longa? ", 3_000)));
+
+        await runner.StartAsync(evt, CancellationToken.None);
+
+        var run = Assert.Single(await runner.ListForEventAsync(evt.Instance, evt.EventId, CancellationToken.None));
+        Assert.Equal(("completed", RunOutcomes.Completed), (run.Status, run.Outcome));
+        Assert.Equal(answer, Assert.Single(host.Server.Requests(Evolution.SendTextPath)).Json().GetProperty("text").GetString());
+        Assert.Equal(3, run.History.Count);
+    }
+
+    [Fact]
     public async Task SelfMessage_NoReply_ReminderFiresOnceAfter24h()
     {
         var (host, runner, store) = await StartAsync();
