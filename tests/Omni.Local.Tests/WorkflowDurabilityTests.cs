@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Omni.Local.Queue;
 using Omni.Local.Tests.Support;
 using Omni.Services.Workflows;
@@ -76,5 +77,34 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
         var message = WorkflowRunInbox.Parse(poisoned.MessageText)!;
         var evt = Assert.Single(await host.ListEventsAsync(), e => e.GetProperty("provider_message_id").GetString() == "3EB0OWNDUR0001");
         Assert.Equal(evt.GetProperty("event_id").GetString(), message.EventId);
+    }
+
+    [Fact]
+    public async Task ReplyStoredBeforeTheReminderWaited_ReminderCancelledAnyway()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764000100));
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, configure: b => b.Services.AddSingleton<TimeProvider>(clock));
+        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
+
+        // Both messages are stored before any run starts (a backlog on the run queue): the reply cannot find the wait.
+        await host.IngestAsync(OwnMessage);
+        await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0ANSWER0001", "até!", "5511999990001@s.whatsapp.net", 1764000060, fromMe: false));
+        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        while (await runs.DrainOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        var own = Assert.Single(await host.ListEventsAsync(), e => e.GetProperty("provider_message_id").GetString() == "3EB0OWNDUR0001");
+        var remind = (await host.GetJsonAsync($"/api/events/{own.GetProperty("event_id").GetString()}/actions")).GetProperty("runs").EnumerateArray()
+            .Single(r => r.GetProperty("workflow_id").GetString() == "remind-if-no-reply");
+        Assert.Equal("completed", remind.GetProperty("status").GetString());
+        Assert.Equal("skipped", remind.GetProperty("steps").EnumerateArray().Single().GetProperty("status").GetString()); // unless: replied
+        Assert.Empty(remind.GetProperty("audit").EnumerateArray()); // the reminder webhook was never called
+
+        clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(0, await host.Services.GetRequiredService<WorkflowRunner>().FireDueTimersAsync(CancellationToken.None));
     }
 }

@@ -108,8 +108,15 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                     history = history.Append(new TimerFired(timer.StepId, context.CurrentUtcDateTime));
                     break;
                 case WaitForExternalEvent wait:
-                    await context.CallActivityAsync(nameof(RunWaitingActivity),
-                        new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline));
+                    var answered = await context.CallActivityAsync<JsonElement?>(nameof(RunWaitingActivity),
+                        new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline, evt));
+                    if (answered is { } reply)
+                    {
+                        // The contact had replied before this wait existed, so nobody will raise the event.
+                        history = history.Append(new ExternalEventReceived(wait.StepId, context.CurrentUtcDateTime, wait.Name, reply));
+                        break;
+                    }
+
                     using (var cancel = new CancellationTokenSource())
                     {
                         var received = context.WaitForExternalEvent<JsonElement>(wait.Name, cancel.Token);
@@ -131,9 +138,9 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
     public Task<JsonElement> RunActionActivity([ActivityTrigger] ActionActivityInput input, CancellationToken cancellationToken) =>
         activities.RunActionAsync(input, cancellationToken);
 
-    /// <summary>Shows the run as waiting (timer or external event) and registers a contact_replied wait.</summary>
+    /// <summary>Shows the run as waiting (timer or external event), registers a contact_replied wait, and returns a reply that came first.</summary>
     [Function(nameof(RunWaitingActivity))]
-    public Task RunWaitingActivity([ActivityTrigger] RunWaitInput input, CancellationToken cancellationToken) =>
+    public Task<JsonElement?> RunWaitingActivity([ActivityTrigger] RunWaitInput input, CancellationToken cancellationToken) =>
         activities.WaitingAsync(input, cancellationToken);
 
     /// <summary>Records the run's outcome for the audit API.</summary>

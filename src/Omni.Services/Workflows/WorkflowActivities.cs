@@ -3,6 +3,7 @@ using Omni.Engine.Events;
 using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Running;
 using Omni.Services.Actions;
+using Omni.Services.Events;
 
 namespace Omni.Services.Workflows;
 
@@ -15,8 +16,11 @@ public sealed record WorkflowRunInput(string Yaml, OmniEvent Event);
 /// </summary>
 public sealed record ActionActivityInput(string WorkflowId, string RunId, OmniEvent Event, CallActivity Call, IReadOnlyList<ProviderAttempt>? Earlier = null);
 
-/// <summary>A run of the Durable host going quiet: a timer (<see cref="EventName"/> null) or an external event, until <see cref="Until"/>.</summary>
-public sealed record RunWaitInput(string Instance, string RunId, string? ConversationId, string StepId, string? EventName, DateTimeOffset Until);
+/// <summary>
+/// A run of the Durable host going quiet: a timer (<see cref="EventName"/> null) or an external event, until
+/// <see cref="Until"/>. <see cref="Event"/> is the run's event (a <c>contact_replied</c> wait looks for replies after it).
+/// </summary>
+public sealed record RunWaitInput(string Instance, string RunId, string? ConversationId, string StepId, string? EventName, DateTimeOffset Until, OmniEvent? Event = null);
 
 /// <summary>The end of a Durable run, as the completion activity records it.</summary>
 public sealed record RunCompleteInput(string Instance, string RunId, Complete Done);
@@ -32,8 +36,11 @@ public sealed record RunStartPlan(IReadOnlyList<PlannedRun> Runs, IReadOnlyList<
 /// are tested with everything else: the Functions code only binds triggers and calls these. They keep the same run
 /// records as the offline runner (<see cref="WorkflowRunStore"/>), so the audit API reads both hosts' runs alike.
 /// </summary>
-public sealed class WorkflowActivities(WorkflowStore workflows, WorkflowRunStore runs, WorkflowStepExecutor steps, TimeProvider time)
+public sealed class WorkflowActivities(
+    WorkflowStore workflows, WorkflowRunStore runs, WorkflowStepExecutor steps, TimeProvider time, EventStore? events = null)
 {
+    private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events);
+
     /// <summary>
     /// For a new event: creates the run record of every workflow it triggers (idempotent; the orchestration instance id
     /// is the run id, so the caller skips runs whose orchestration exists), and lists the runs waiting for the contact's
@@ -88,16 +95,24 @@ public sealed class WorkflowActivities(WorkflowStore workflows, WorkflowRunStore
         };
     }
 
-    /// <summary>Shows the run as waiting (a timer or an external event), and registers a <c>contact_replied</c> wait in its conversation.</summary>
-    public async Task WaitingAsync(RunWaitInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows the run as waiting (a timer or an external event), and registers a <c>contact_replied</c> wait in its
+    /// conversation. Returns the <c>contact_replied</c> payload when the contact had already answered before the wait
+    /// existed (nobody will raise it then): the orchestrator takes it as received.
+    /// </summary>
+    public async Task<JsonElement?> WaitingAsync(RunWaitInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.EventName == WorkflowInterpreter.ContactRepliedEvent && input.ConversationId is { } conversation)
+        var forReply = input.EventName == WorkflowInterpreter.ContactRepliedEvent;
+        if (forReply && input.ConversationId is { } conversation)
         {
             await runs.AddReplyWaitAsync(input.Instance, conversation, input.RunId, cancellationToken);
         }
 
         await runs.MarkWaitingAsync(input.Instance, input.RunId, input.StepId, input.EventName, input.Until, cancellationToken);
+        return forReply && input.Event is { } evt && _replies is not null && await _replies.FindAfterAsync(evt, cancellationToken) is { } reply
+            ? WorkflowInterpreter.ContactRepliedPayload(reply)
+            : null;
     }
 
     /// <summary>Records the run's outcome, summary and step outcomes.</summary>

@@ -7,6 +7,7 @@ using Omni.Engine.Json;
 using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Running;
 using Omni.Services.Actions;
+using Omni.Services.Events;
 using Omni.Services.Storage;
 
 namespace Omni.Services.Workflows;
@@ -18,13 +19,15 @@ namespace Omni.Services.Workflows;
 /// A run is created under its deterministic id, so a duplicate event never starts a second run. Timers are rows
 /// (PK <c>timer</c>, RK = due ticks | instance | run | step) that <see cref="FireDueTimersAsync"/> fires by the injected clock.
 /// </summary>
-public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegistry executors, OmniStorage storage, TimeProvider time)
+public sealed class WorkflowRunner(
+    WorkflowStore workflows, ActionExecutorRegistry executors, OmniStorage storage, TimeProvider time, EventStore? events = null)
     : IWorkflowEventRaiser
 {
     public const string TimerPartition = "timer";
     private const int MaxSteps = 200;
     private readonly WorkflowRunStore _runs = new(storage);
     private readonly WorkflowStepExecutor _steps = new(executors, time);
+    private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events);
 
     private TableClient Table => _runs.Table;
 
@@ -110,6 +113,13 @@ public sealed class WorkflowRunner(WorkflowStore workflows, ActionExecutorRegist
                     }
 
                     await ScheduleAsync(row, wait.StepId, wait.Deadline, "wait", cancellationToken);
+                    if (wait.Name == WorkflowInterpreter.ContactRepliedEvent && _replies is not null
+                        && await _replies.FindAfterAsync(evt, cancellationToken) is { } earlier)
+                    {
+                        // The contact answered before this wait existed, so nobody raised it: raise it now.
+                        await RaiseAsync(instance, runId, wait.Name, WorkflowInterpreter.ContactRepliedPayload(earlier), cancellationToken);
+                    }
+
                     return;
                 case Complete done:
                     WorkflowRunStore.Complete(row, done, time.GetUtcNow());

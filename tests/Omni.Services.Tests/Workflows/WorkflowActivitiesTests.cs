@@ -5,6 +5,7 @@ using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Actions;
 using Omni.Engine.Workflows.Running;
 using Omni.Services.Actions;
+using Omni.Services.Events;
 using Omni.Services.Tests.Support;
 using Omni.Services.Workflows;
 using WireMock.RequestBuilders;
@@ -23,7 +24,7 @@ public sealed class WorkflowActivitiesTests(AzuriteFixture azurite)
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-05T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    private sealed record Parts(ActionsHost Host, WorkflowStore Store, WorkflowActivities Activities, WorkflowRunStore Runs) : IAsyncDisposable
+    private sealed record Parts(ActionsHost Host, WorkflowStore Store, WorkflowActivities Activities, WorkflowRunStore Runs, EventStore Events) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -37,8 +38,10 @@ public sealed class WorkflowActivitiesTests(AzuriteFixture azurite)
         var host = await ActionsHost.StartAsync(azurite, configure: s => s.AddSingleton<TimeProvider>(_clock));
         var store = new WorkflowStore(host.Storage, new WorkflowOptions(), ActionRegistry.Default, _clock);
         var runs = new WorkflowRunStore(host.Storage);
+        var events = new EventStore(host.Storage, []);
+        await host.Storage.Events.CreateIfNotExistsAsync();
         Evolution.AnswerSendText(host);
-        return new Parts(host, store, new WorkflowActivities(store, runs, new WorkflowStepExecutor(host.Registry, _clock), _clock), runs);
+        return new Parts(host, store, new WorkflowActivities(store, runs, new WorkflowStepExecutor(host.Registry, _clock), _clock, events), runs, events);
     }
 
     /// <summary>Drives one planned run as the orchestrator does, until it completes or waits; returns the last decision.</summary>
@@ -74,7 +77,13 @@ public sealed class WorkflowActivitiesTests(AzuriteFixture azurite)
 
                     break;
                 case WaitForExternalEvent wait:
-                    await activities.WaitingAsync(new RunWaitInput(evt.Instance, planned.RunId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline), CancellationToken.None);
+                    if (await activities.WaitingAsync(
+                            new RunWaitInput(evt.Instance, planned.RunId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline, evt), CancellationToken.None) is { } reply)
+                    {
+                        history = history.Append(new ExternalEventReceived(wait.StepId, evt.ReceivedAt, wait.Name, reply));
+                        break;
+                    }
+
                     return wait;
                 case var other:
                     return other;
@@ -140,5 +149,22 @@ public sealed class WorkflowActivitiesTests(AzuriteFixture azurite)
 
         await parts.Activities.ReplyDeliveredAsync(reply, remind.RunId, CancellationToken.None);
         Assert.Empty((await parts.Activities.PlanStartAsync(ActionsHost.TextEvent("de novo"), CancellationToken.None)).RepliedTo);
+    }
+
+    [Fact]
+    public async Task OwnMessage_ContactRepliedBeforeTheWaitExisted_WaitingReturnsTheReply_RunSkipsTheReminder()
+    {
+        await using var parts = await StartAsync();
+        var own = ActionsHost.TextEvent("até amanhã") with { FromMe = true };
+        var reply = ActionsHost.TextEvent("até!") with { ReceivedAt = own.ReceivedAt.AddMinutes(1) };
+        Assert.True(await parts.Events.TryAddAsync(own, CancellationToken.None));
+        Assert.True(await parts.Events.TryAddAsync(reply, CancellationToken.None)); // stored before the run waits
+
+        var remind = (await parts.Activities.PlanStartAsync(own, CancellationToken.None)).Runs.Single(r => r.Yaml.Contains("id: remind-if-no-reply", StringComparison.Ordinal));
+        var done = Assert.IsType<Complete>(await DriveAsync(parts.Activities, remind, own));
+
+        Assert.Equal(StepStatuses.Skipped, Assert.Single(done.Steps).Status); // unless: replied
+        var run = await parts.Runs.GetAsync(own.Instance, remind.RunId, CancellationToken.None);
+        Assert.Equal(("completed", 0), (run!.Status, run.Audit.Count));
     }
 }
