@@ -8,7 +8,7 @@ namespace Omni.Functions.Query;
 public sealed class OpenApiFunction
 {
     [Function("GetOpenApi")]
-    public IResult Run(
+    public static IResult Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
         QueryEndpoints.OpenApi();
 }

@@ -122,7 +122,7 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                         var received = context.WaitForExternalEvent<JsonElement>(wait.Name, cancel.Token);
                         var deadline = context.CreateTimer(wait.Deadline.UtcDateTime, cancel.Token);
                         var winner = await Task.WhenAny(received, deadline);
-                        await cancel.CancelAsync(); // cancel the loser
+                        cancel.Cancel(); // cancel the loser (synchronously, as Durable's samples do)
                         history = history.Append(winner == received
                             ? new ExternalEventReceived(wait.StepId, context.CurrentUtcDateTime, wait.Name, received.Result)
                             : new TimerFired(wait.StepId, context.CurrentUtcDateTime));
