@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Omni.Engine.Json;
 using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Actions;
+using Omni.Services.Actions;
 using Omni.Services.Configuration;
 using Omni.Services.Workflows;
 
@@ -14,7 +15,7 @@ namespace Omni.Services.Http;
 /// Schema of the YAML, and the action registry. Behind a query key; a key scoped to instances sees the <c>*</c>
 /// workflows and its instances' overrides, and may store only overrides for its instances.
 /// </summary>
-public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer keys, WorkflowStore store)
+public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer keys, WorkflowStore store, ActionExecutorRegistry executors)
 {
     /// <summary>Table Storage keeps strings up to 32K UTF-16 characters; a workflow is far smaller.</summary>
     public const int MaxYamlBytes = 32 * 1024;
@@ -94,9 +95,10 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
         }
 
         var result = WorkflowParser.Parse(yaml!, store.Registry);
-        if (result.Definition is not { } definition)
+        var errors = WithUnavailableActions(result);
+        if (result.Definition is not { } definition || errors.Count > 0)
         {
-            return ApiError.BadRequest($"the workflow is not valid ({result.Errors.Count} error(s))", Errors(result.Errors));
+            return ApiError.BadRequest($"the workflow is not valid ({errors.Count} error(s))", Errors(errors));
         }
 
         if (definition.Id != id)
@@ -141,12 +143,13 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
         }
 
         var result = WorkflowParser.Parse(yaml!, store.Registry);
+        var errors = WithUnavailableActions(result);
         return Json(new
         {
-            valid = result.IsValid,
+            valid = errors.Count == 0,
             id = result.Definition?.Id,
             version = result.Definition?.Version,
-            errors = Errors(result.Errors),
+            errors = Errors(errors),
         });
     }
 
@@ -180,6 +183,38 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
                 parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
             }),
         });
+
+    /// <summary>
+    /// The parser's errors, plus one per step whose action the registry describes but this host has no executor for
+    /// (it would validate, then fail at run time).
+    /// </summary>
+    private List<WorkflowError> WithUnavailableActions(WorkflowLoadResult result)
+    {
+        var errors = result.Errors.ToList();
+        if (result.Definition is { } definition)
+        {
+            foreach (var step in ActionSteps(definition.Steps))
+            {
+                if (step.Resolved is { } resolved && !executors.TryGet(resolved.Descriptor.Id, out _))
+                {
+                    errors.Add(new WorkflowError(ActionNotAvailable,
+                        $"the action '{step.Action}' is in the registry but not available on this host (no executor is registered for it)", step.ActionPosition));
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private static IEnumerable<ActionStep> ActionSteps(IEnumerable<WorkflowStep> steps) => steps.SelectMany(step => step switch
+    {
+        ActionStep action => [action],
+        BranchStep branch => ActionSteps(branch.Then).Concat(ActionSteps(branch.Else)),
+        _ => [],
+    });
+
+    /// <summary>The error code of a step whose action has no executor on this host.</summary>
+    public const string ActionNotAvailable = "action_not_available";
 
     private static object[] Errors(IReadOnlyList<WorkflowError> errors) =>
         [.. errors.Select(e => new { code = e.Code, message = e.Message, line = e.Line, column = e.Column })];
