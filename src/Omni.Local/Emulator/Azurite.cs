@@ -32,6 +32,21 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>Whether this object started (and so will stop) the process.</summary>
     public bool Owned => _process is not null;
 
+    /// <summary>CPU time the Azurite process has used so far (zero when this object did not start it). The benchmark uses it.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            if (_process is null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
