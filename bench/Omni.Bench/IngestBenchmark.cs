@@ -248,7 +248,7 @@ internal sealed record BenchReport(int PerRound, int Concurrency, IReadOnlyList<
         sb.AppendLine("On one Azurite shared by the whole run, the pass at ~60 s found ~3,000 deleted messages and blocked the Node.js");
         sb.AppendLine("process (blob, queue and table alike) for about a minute, and whichever phase was running collapsed: Omni's");
         sb.AppendLine("normalizer in one run (6 ev/s, bare 64), the bare loop in another (9 ev/s, Omni 65). A queue loop with no Omni");
-        sb.AppendLine("in it stalls the same way ([decisions.md](decisions.md), 13).");
+        sb.AppendLine("in it stalls the same way ([decisions.md](decisions.md), 16).");
         sb.AppendLine();
         sb.AppendLine(ic, $"- Run: {DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'} on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         sb.AppendLine(ic, $"- {Rounds.Count} rounds of {PerRound} Evolution `messages.upsert` text payloads (distinct message ids); {Concurrency} concurrent senders; the normalizer takes batches of 16");
@@ -275,7 +275,7 @@ internal sealed record BenchReport(int PerRound, int Concurrency, IReadOnlyList<
         sb.AppendLine("Two cores serve both Azurite and this process, so the normalizer ratio follows CPU per event. The workflow-runs put");
         sb.AppendLine("(every new event, for the runner) is one of Omni's extra operations: in an interleaved run on fresh Azurites it cost");
         sb.AppendLine("~1 ms of Azurite CPU and ~0.5 ms here per event, and the ratio was ~57% with it against ~64% without (decisions.md,");
-        sb.AppendLine("13). The runner is off here, so the bench empties workflow-runs after every batch in its stead (one request per");
+        sb.AppendLine("16). The runner is off here, so the bench empties workflow-runs after every batch in its stead (one request per");
         sb.AppendLine("batch, not counted above): in Azurite, messages waiting in any queue slow every queue operation of the account, and");
         sb.AppendLine("left to fill up, workflow-runs cost ~2.5 ms of Azurite CPU per event (ratio ~47%).");
         sb.AppendLine();
