@@ -107,4 +107,56 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
         clock.Advance(TimeSpan.FromHours(25));
         Assert.Equal(0, await host.Services.GetRequiredService<WorkflowRunner>().FireDueTimersAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task HostStoppedMidRun_AnotherHostCompletesIt_NoStepRunTwice()
+    {
+        using var server = WireMock.Server.WireMockServer.Start();
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/message/sendText/evo-demo").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { id = "3EB0SENT000001" }, status = "PENDING" }));
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WillSetStateTo("up")
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(503).WithBodyAsJson(new { error = new { message = "overloaded", type = "server_error" } }));
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WhenStateIs("up")
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new
+            {
+                id = "chatcmpl-1", @object = "chat.completion", created = 1764000000, model = "gpt-4o-mini",
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = "Claro!" }, finish_reason = "stop" } },
+            }));
+        var settings = new Dictionary<string, string?>
+        {
+            [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = server.Urls[0],
+            [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
+            [$"Omni:Instances:{OmniHost.Instance}:EvolutionInstance"] = "evo-demo",
+            ["Omni:Agents:default:Endpoint"] = server.Urls[0] + "/v1",
+            ["Omni:Agents:default:ApiKey"] = "sk-agent",
+            ["Omni:Agents:default:Model"] = "gpt-4o-mini",
+        };
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764000030));
+        var prefix = OmniHost.NewPrefix();
+        string eventId;
+
+        // Host 1: the guard step completes, the agent answers 503, the run saves its progress and waits to retry; then the host stops.
+        await using (var first = await OmniHost.StartAsync(azurite, prefix, consumer: false, settings, b => b.Services.AddSingleton<TimeProvider>(clock)))
+        {
+            await first.IngestAsync(EvolutionPayloads.Text("3EB0MIDRUN00001", "pode me ajudar?"));
+            await first.Consumer.DrainOnceAsync(CancellationToken.None);
+            await first.Services.GetRequiredService<WorkflowRunConsumer>().DrainOnceAsync(CancellationToken.None);
+            eventId = Assert.Single(await first.ListEventsAsync()).GetProperty("event_id").GetString()!;
+            var waiting = (await first.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray()
+                .Single(r => r.GetProperty("workflow_id").GetString() == "reply-to-direct-text");
+            Assert.Equal("waiting", waiting.GetProperty("status").GetString());
+        }
+
+        // Host 2, same storage: the retry timer fires, the run completes; the guard is not asked again and one reply is sent.
+        await using var second = await OmniHost.StartAsync(azurite, prefix, consumer: false, settings, b => b.Services.AddSingleton<TimeProvider>(clock));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await second.Services.GetRequiredService<WorkflowRunner>().FireDueTimersAsync(CancellationToken.None));
+        var run = (await second.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray()
+            .Single(r => r.GetProperty("workflow_id").GetString() == "reply-to-direct-text");
+        Assert.Equal(("completed", "completed"), (run.GetProperty("status").GetString(), run.GetProperty("outcome").GetString()));
+        Assert.Equal(["limit-sender", "ask-agent", "ask-agent", "reply"],
+            run.GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("step_id").GetString()));
+        Assert.Single(server.LogEntries, e => e.RequestMessage!.Path == "/message/sendText/evo-demo");
+        Assert.Equal(2, server.LogEntries.Count(e => e.RequestMessage!.Path == "/v1/chat/completions"));
+    }
 }
