@@ -28,7 +28,7 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
         Assert.Empty(body.GetProperty("failing").EnumerateArray());
-        foreach (var check in new[] { "blob", "queue", "poison", "table" })
+        foreach (var check in new[] { "blob", "queue", "poison", "workflow_runs_poison", "table" })
         {
             Assert.Equal("healthy", body.GetProperty("checks").GetProperty(check).GetProperty("status").GetString());
         }
@@ -103,11 +103,15 @@ public sealed class HealthTests(AzuriteFixture azurite)
 
         await host.IngestAsync(EvolutionPayloads.Text("3EB0HEALTH000004", "two"));
         await host.Storage.IngestPoisonQueue.SendMessageAsync("{}");
+        var runsPoison = host.Storage.Queues.GetQueueClient(host.Storage.Names.WorkflowRunsPoisonQueue);
+        await runsPoison.CreateIfNotExistsAsync();
+        await runsPoison.SendMessageAsync("{}");
         (status, var body, text) = await GetHealthAsync(host);
         Assert.True(status == HttpStatusCode.ServiceUnavailable, text);
-        Assert.Equal(new[] { "queue", "poison" }, body.GetProperty("failing").EnumerateArray().Select(f => f.GetString()!).ToArray());
+        Assert.Equal(new[] { "queue", "poison", "workflow_runs_poison" }, body.GetProperty("failing").EnumerateArray().Select(f => f.GetString()!).ToArray());
         Assert.Equal(2, body.GetProperty("checks").GetProperty("queue").GetProperty("depth").GetInt64());
         Assert.Equal(1, body.GetProperty("checks").GetProperty("poison").GetProperty("depth").GetInt64());
+        Assert.Equal(1, body.GetProperty("checks").GetProperty("workflow_runs_poison").GetProperty("depth").GetInt64());
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Omni.Services.Operations;
 
 /// <summary>
 /// What <c>GET /api/health</c> reports: each storage service probed with one cheap call (the raw container's
-/// existence, the ingest and poison queues' properties, one point read of the normalizer heartbeat row), the queue
+/// existence, the ingest queue's, its poison queue's and the workflow-runs poison queue's properties, one point read of the normalizer heartbeat row), the queue
 /// depths, and when the normalizer last stored an event. Healthy unless a probe fails or a configured depth limit is
 /// exceeded. The report names no instance, account or URI and carries no exception text, only status and error
 /// codes, because the route is anonymous. Results are cached for <see cref="HealthOptions.CacheFor"/>, so probing
@@ -47,17 +47,9 @@ public sealed class HealthService(OmniStorage storage, NormalizerHeartbeat heart
             await storage.RawArchive.ExistsAsync(ct) ? Ok() : Fail("the raw archive container does not exist"), cancellationToken);
         var queue = ProbeAsync(settings, async ct =>
             Depth((await storage.IngestQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount, settings.MaxIngestQueueDepth), cancellationToken);
-        var poison = ProbeAsync(settings, async ct =>
-        {
-            try
-            {
-                return Depth((await storage.IngestPoisonQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount, settings.MaxPoisonQueueDepth);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return Depth(0, settings.MaxPoisonQueueDepth); // The Functions runtime creates it on the first poisoned message.
-            }
-        }, cancellationToken);
+        var poison = ProbeAsync(settings, ct => PoisonDepthAsync(storage.IngestPoisonQueue, settings, ct), cancellationToken);
+        var runsPoison = ProbeAsync(settings, ct => PoisonDepthAsync(
+            storage.Queues.GetQueueClient(storage.Names.WorkflowRunsPoisonQueue), settings, ct), cancellationToken);
         var table = ProbeAsync(settings, async ct =>
         {
             lastNormalized = await heartbeat.ReadAsync(ct);
@@ -69,6 +61,7 @@ public sealed class HealthService(OmniStorage storage, NormalizerHeartbeat heart
             ["blob"] = await blob,
             ["queue"] = await queue,
             ["poison"] = await poison,
+            ["workflow_runs_poison"] = await runsPoison,
             ["table"] = await table,
         };
         var failing = checks.Where(c => c.Value.Status != Healthy).Select(c => c.Key).ToList();
@@ -97,6 +90,19 @@ public sealed class HealthService(OmniStorage storage, NormalizerHeartbeat heart
 #pragma warning restore CA1031
         {
             return Fail($"unreachable ({e.GetType().Name})");
+        }
+    }
+
+    /// <summary>A poison queue's depth; a queue not created yet is empty (the Functions runtime creates it on the first poisoned message).</summary>
+    private static async Task<HealthCheck> PoisonDepthAsync(Azure.Storage.Queues.QueueClient queue, HealthOptions settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Depth((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, settings.MaxPoisonQueueDepth);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return Depth(0, settings.MaxPoisonQueueDepth);
         }
     }
 
