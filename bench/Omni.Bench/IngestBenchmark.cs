@@ -273,7 +273,7 @@ internal sealed record BenchReport(int PerRound, int Concurrency, IReadOnlyList<
         sb.AppendLine("which sends from all of them), then nothing (the handle cache).");
         sb.AppendLine();
         sb.AppendLine("Two cores serve both Azurite and this process, so the normalizer ratio follows CPU per event. The workflow-runs put");
-        sb.AppendLine("(every new event, for the runner) is one of Omni's extra operations: in an interleaved run on fresh Azurites it cost");
+        sb.AppendLine("(every new event a workflow triggers or that may be a reply; all of these texts) is one of Omni's extra operations: in an interleaved run on fresh Azurites it cost");
         sb.AppendLine("~1 ms of Azurite CPU and ~0.5 ms here per event, and the ratio was ~57% with it against ~64% without (decisions.md,");
         sb.AppendLine("16). The runner is off here, so the bench empties workflow-runs after every batch in its stead (one request per");
         sb.AppendLine("batch, not counted above): in Azurite, messages waiting in any queue slow every queue operation of the account, and");

@@ -159,4 +159,27 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
         Assert.Single(server.LogEntries, e => e.RequestMessage!.Path == "/message/sendText/evo-demo");
         Assert.Equal(2, server.LogEntries.Count(e => e.RequestMessage!.Path == "/v1/chat/completions"));
     }
+
+    [Fact]
+    public async Task EventsNoWorkflowConcerns_CostNoRunMessage_RepliesAndTriggersDo()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var inbox = host.Services.GetRequiredService<WorkflowRunInbox>();
+        await inbox.Queue.CreateIfNotExistsAsync();
+
+        // A connection update: no seed playbook triggers on it, and it is nobody's reply.
+        await host.IngestAsync(Fixtures.Read("evolution", "connection-update-connecting-v1.json"));
+        Assert.Equal(1, await host.Consumer.DrainOnceAsync(CancellationToken.None));
+        Assert.Single(await host.ListEventsAsync());
+        Assert.Empty((await inbox.Queue.PeekMessagesAsync(10)).Value);
+
+        // A contact's text (a trigger and a possible reply) and an own text (a trigger): one message each.
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0CONCERN001", "oi"));
+        await host.IngestAsync(OwnMessage);
+        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal(2, (await inbox.Queue.PeekMessagesAsync(10)).Value.Length);
+    }
 }

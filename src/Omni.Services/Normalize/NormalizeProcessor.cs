@@ -81,10 +81,10 @@ public sealed class NormalizeProcessor(
                 OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
             }
 
-            // A new event starts its workflows. So does a duplicate met on a redelivery (attempt > 1) of this message:
+            // A new event starts its workflows (if any concern it). So does a duplicate met on a redelivery (attempt > 1) of this message:
             // the first delivery may have stored the event and died before this line. Runs are idempotent by id, so
             // a second start is harmless; a duplicate from another delivery of the payload (attempt 1) starts nothing.
-            if (workflowRuns is not null && (isNew || attempt > 1))
+            if (workflowRuns is not null && (isNew || attempt > 1) && await workflowRuns.ConcernsAsync(e, cancellationToken))
             {
                 await workflowRuns.EnqueueAsync(e, cancellationToken);
             }

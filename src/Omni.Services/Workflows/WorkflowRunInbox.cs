@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Omni.Engine.Events;
 using Omni.Engine.Json;
+using Omni.Engine.Workflows.Running;
 using Omni.Services.Storage;
 
 namespace Omni.Services.Workflows;
@@ -10,11 +11,12 @@ namespace Omni.Services.Workflows;
 public sealed record WorkflowRunMessage(string Instance, string EventId);
 
 /// <summary>
-/// The <c>workflow-runs</c> queue: the normalizer enqueues every new event, and again a duplicate found while redelivering
-/// the same ingest message (its first delivery may have died between storing the event and enqueueing it); the host's
-/// consumer starts its runs (idempotent by run id).
+/// The <c>workflow-runs</c> queue: the normalizer enqueues every new event that concerns the runner
+/// (<see cref="ConcernsAsync"/>), and again a duplicate found while redelivering the same ingest message (its first
+/// delivery may have died between storing the event and enqueueing it); the host's consumer starts its runs
+/// (idempotent by run id).
 /// </summary>
-public sealed class WorkflowRunInbox(OmniStorage storage)
+public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflows = null)
 {
     private volatile bool _ready;
 
@@ -22,6 +24,17 @@ public sealed class WorkflowRunInbox(OmniStorage storage)
 
     /// <summary>Where the offline consumer moves a message after its last failed delivery (the Functions runtime does the same for its trigger).</summary>
     public QueueClient PoisonQueue { get; } = storage.Queues.GetQueueClient(storage.Names.WorkflowRunsPoisonQueue);
+
+    /// <summary>
+    /// True when the runner has something to do with the event: an effective workflow it triggers (trigger and
+    /// <c>when</c>, from the cached workflow snapshot), or a contact reply that may end a wait. Receipts, presence,
+    /// connection and contact updates usually concern nobody and cost no queue message.
+    /// </summary>
+    public async Task<bool> ConcernsAsync(OmniEvent evt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return workflows is null || WorkflowInterpreter.IsContactReply(evt) || (await workflows.GetAsync(cancellationToken)).Catalog.Match(evt).Any();
+    }
 
     public async Task EnqueueAsync(OmniEvent evt, CancellationToken cancellationToken)
     {
