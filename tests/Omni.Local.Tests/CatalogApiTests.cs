@@ -9,13 +9,6 @@ namespace Omni.Local.Tests;
 [Collection(UsesAzurite.Name)]
 public sealed class CatalogApiTests(AzuriteFixture azurite)
 {
-    private static async Task DrainAsync(OmniHost host)
-    {
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     [Fact]
     public async Task Catalog_EvolutionFixtures_ExpectedShapesCountsAndStatuses()
     {
@@ -31,7 +24,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
             }
         }
 
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         // Every fixture again: duplicates change no count.
         foreach (var fixture in EventExpectations.FixtureNames("evolution"))
         {
@@ -41,7 +34,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
         // A shape the normalizer does not know, and a payload it cannot read at all.
         await host.IngestAsync(Encoding.UTF8.GetBytes("""{"event":"labels.association","instance":"demo","data":{"label":{"id":"1"}},"date_time":"2025-11-24T12:00:00.000Z"}"""));
         var badIngestId = await host.IngestAsync(Encoding.UTF8.GetBytes("this is not json"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
 
         var entries = (await host.GetJsonAsync("/api/catalog/demo")).GetProperty("entries").EnumerateArray().ToList();
         var known = entries.Where(e => e.GetProperty("status").GetString() is "normalized" or "mapped").ToList();

@@ -12,13 +12,6 @@ public sealed class ConversationApiTests(AzuriteFixture azurite)
     private const string Group = "120363000000000201@g.us";
     private const long T0 = 1764000000;
 
-    private static async Task DrainAsync(OmniHost host)
-    {
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     [Fact]
     public async Task Timeline_MessageEditReactionRemovalDelete_OneFoldedMessage()
     {
@@ -30,7 +23,7 @@ public sealed class ConversationApiTests(AzuriteFixture azurite)
         await host.IngestAsync(EvolutionPayloads.Reaction("3EB0TLREACT002", "3EB0TL00000001", "", Chat, T0 + 30));
         await host.IngestAsync(EvolutionPayloads.Reaction("3EB0TLREACT003", "3EB0TL00000002", "👍", Chat, T0 + 35));
         await host.IngestAsync(EvolutionPayloads.Revoke("3EB0TLREVOKE01", "3EB0TL00000001", Chat, T0 + 40));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
 
         var timeline = await host.GetJsonAsync($"/api/conversations/demo/{Uri.EscapeDataString(Chat)}/timeline");
         var entries = timeline.GetProperty("entries").EnumerateArray().ToList();
@@ -71,7 +64,7 @@ public sealed class ConversationApiTests(AzuriteFixture azurite)
         await host.IngestAsync(EvolutionPayloads.Vote("3EB0VOTE000003", "3EB0POLL000001", ["Sushi"], Group, "5511900000003@s.whatsapp.net", T0 + 30));
         // Voter 1 changes their mind: only the latest vote counts.
         await host.IngestAsync(EvolutionPayloads.Vote("3EB0VOTE000004", "3EB0POLL000001", ["Salad"], Group, "5511900000001@s.whatsapp.net", T0 + 40));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
 
         var timeline = await host.GetJsonAsync($"/api/conversations/demo/{Uri.EscapeDataString(Group)}/timeline");
         var poll = Assert.Single(timeline.GetProperty("entries").EnumerateArray()).GetProperty("poll");
@@ -90,7 +83,7 @@ public sealed class ConversationApiTests(AzuriteFixture azurite)
             await host.IngestAsync(EvolutionPayloads.TextFrom($"3EB0TLPAGE{i:D4}", $"m{i}", Chat, T0 + i, fromMe: false));
         }
 
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var path = $"/api/conversations/demo/{Uri.EscapeDataString(Chat)}/timeline?limit=3";
         var newest = await host.GetJsonAsync(path);
         Assert.Equal(["m2", "m3", "m4"], newest.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("text").GetString()));
@@ -119,10 +112,10 @@ public sealed class ConversationApiTests(AzuriteFixture azurite)
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0CV00000004", "great", Chat, T0 + 30, fromMe: false));
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0CV00000005", "two questions: a very long preview " + new string('x', 300), Chat, T0 + 40, fromMe: false));
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0CV00000006", "older chat", Other, T0 + 5, fromMe: false));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         // Redelivered and replayed events must not count twice.
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0CV00000004", "great", Chat, T0 + 30, fromMe: false));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
 
         var page = await host.GetJsonAsync("/api/conversations?instance=demo");
         var list = page.GetProperty("conversations").EnumerateArray().ToList();
@@ -143,7 +136,7 @@ public sealed class ConversationApiTests(AzuriteFixture azurite)
 
         // A late outbound message (earlier than the last two inbound) clears only what came before it.
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0CV00000007", "late reply", Chat, T0 + 35, fromMe: true));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var after = (await host.GetJsonAsync("/api/conversations?instance=demo")).GetProperty("conversations")[0];
         Assert.Equal(1, after.GetProperty("unread_count").GetInt32());
 

@@ -108,7 +108,7 @@ public sealed class EventQueryTests(AzuriteFixture azurite)
             await host.IngestAsync(EvolutionPayloads.TextFrom($"3EB0LIVE{i:D8}", $"original {i}", ChatA, T0 + i, fromMe: false));
         }
 
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var original = (await host.ListEventsAsync()).Select(Id).ToList();
 
         var served = new List<string>();
@@ -123,7 +123,7 @@ public sealed class EventQueryTests(AzuriteFixture azurite)
             // Between page reads: newer events arrive (they sort before the cursor and must not shift later pages).
             round++;
             await host.IngestAsync(EvolutionPayloads.TextFrom($"3EB0LIVENEW{round:D5}", $"new {round}", ChatA, T0 + 1000 + round, fromMe: false));
-            await DrainAsync(host);
+            await host.DrainIngestAsync();
         }
         while (continuation is not null);
 
@@ -146,7 +146,7 @@ public sealed class EventQueryTests(AzuriteFixture azurite)
             await host.IngestAsync(EvolutionPayloads.TextFrom($"3EB0MERGE{i:D7}", $"other {i}", ChatA, T0 + (i * 2) + 1, fromMe: false), "other");
         }
 
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var served = new List<JsonElement>();
         string? continuation = null;
         var round = 0;
@@ -156,7 +156,7 @@ public sealed class EventQueryTests(AzuriteFixture azurite)
             served.AddRange(page.GetProperty("events").EnumerateArray());
             continuation = page.TryGetProperty("continuation", out var c) ? c.GetString() : null;
             await host.IngestAsync(EvolutionPayloads.TextFrom($"3EB0MERGENEW{++round:D4}", "late", ChatA, T0 + 500 + round, fromMe: false), "other");
-            await DrainAsync(host);
+            await host.DrainIngestAsync();
         }
         while (continuation is not null);
 
@@ -177,13 +177,6 @@ public sealed class EventQueryTests(AzuriteFixture azurite)
         Assert.Contains("\"events\":[]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var unknownInstance = await host.Client.GetAsync("/api/events?instance=nope");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknownInstance.StatusCode);
-    }
-
-    private static async Task DrainAsync(OmniHost host)
-    {
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
     }
 
     internal static async Task<List<string>> PageAllAsync(OmniHost host, string path, int limit)

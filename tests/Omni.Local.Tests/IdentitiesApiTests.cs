@@ -68,7 +68,7 @@ public sealed class IdentitiesApiTests(AzuriteFixture azurite)
         await host.IngestAsync(IdentityPayloads.Direct("W1", AliceWork, "alice at work", 1764000002, pushName: "Alice (work)"));
         await host.IngestAsync(IdentityPayloads.Direct("A2", AlicePhone, "alice 2", 1764000003, pushName: "Alice"));
         await host.IngestAsync(IdentityPayloads.Direct("B1", Bob, "bob 1", 1764000004, pushName: "Bob"));
-        await IdentityResolutionTests.DrainAsync(host);
+        await host.DrainIngestAsync();
         var alice = await IdentityOfAsync(host, "alice 1");
         var work = await IdentityOfAsync(host, "alice at work");
         var bob = await IdentityOfAsync(host, "bob 1");
@@ -131,7 +131,7 @@ public sealed class IdentitiesApiTests(AzuriteFixture azurite)
         await host.IngestAsync(IdentityPayloads.Direct("S1", AlicePhone, "oi filho", 1764000001, pushName: "Mãe"));
         await host.IngestAsync(IdentityPayloads.Direct("S2", Bob, "yo", 1764000002, pushName: "Maestro Bob"));
         await host.IngestAsync(IdentityPayloads.Direct("S3", AliceWork, "hey", 1764000003, pushName: "Tia Mãezinha"));
-        await IdentityResolutionTests.DrainAsync(host);
+        await host.DrainIngestAsync();
         var mom = await IdentityOfAsync(host, "oi filho");
 
         foreach (var q in new[] { "mae", "MÃE", "Mae" })
@@ -158,7 +158,7 @@ public sealed class IdentitiesApiTests(AzuriteFixture azurite)
         await host.IngestAsync(IdentityPayloads.Direct("K2", AliceWork, "work 2", 1764000004, pushName: "Alice W"), "work");
         await host.IngestAsync(IdentityPayloads.Direct("K3", AlicePhone, "demo phone on work", 1764000005, pushName: "Alice"), "work");
         await host.IngestAsync(IdentityPayloads.Direct("D3", Bob, "bob", 1764000006, pushName: "Bob"));
-        await IdentityResolutionTests.DrainAsync(host);
+        await host.DrainIngestAsync();
         var alice = await IdentityOfAsync(host, "demo 1");
         Assert.NotEqual(alice, await IdentityOfAsync(host, "work 1", "work"));
 
@@ -205,7 +205,7 @@ public sealed class IdentitiesApiTests(AzuriteFixture azurite)
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         await host.IngestAsync(IdentityPayloads.Direct("X1", AlicePhone, "x", 1764000001, pushName: "Alice"));
-        await IdentityResolutionTests.DrainAsync(host);
+        await host.DrainIngestAsync();
         var alice = await IdentityOfAsync(host, "x");
         const string unknown = "idn_00000000000000000000000000000000";
 

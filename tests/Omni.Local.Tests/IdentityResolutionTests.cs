@@ -15,13 +15,6 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
 {
     private const string Alice = "5511977770001@s.whatsapp.net";
 
-    internal static async Task DrainAsync(OmniHost host)
-    {
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     internal static async Task<int> CountProfilesAsync(OmniHost host)
     {
         var count = 0;
@@ -38,7 +31,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         await host.IngestAsync(IdentityPayloads.Direct("ID1", Alice, "first", 1764000001, pushName: "Alice"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var first = Assert.Single(await host.ListEventsAsync());
         var id = first.GetProperty("identity_id").GetString()!;
         Assert.StartsWith("idn_", id, StringComparison.Ordinal);
@@ -53,7 +46,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         Assert.Equal(first.GetProperty("event_id").GetString(), handle.GetProperty("evidence_event_id").GetString());
 
         await host.IngestAsync(IdentityPayloads.Direct("ID2", Alice, "second", 1764000002, pushName: "Alice B."));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var events = await host.ListEventsAsync();
         Assert.Equal(2, events.Count);
         Assert.All(events, e => Assert.Equal(id, e.GetProperty("identity_id").GetString()));
@@ -67,14 +60,14 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         // Seen apart first: the phone JID in a 1:1 chat, the LID in a group. Two strangers so far.
         await host.IngestAsync(IdentityPayloads.Direct("PH0", "555199990001@s.whatsapp.net", "from the phone alone", 1750000000, pushName: "Contato Exemplo"));
         await host.IngestAsync(IdentityPayloads.Group("LID0", "100000000000001@lid", "from the lid alone", 1750000001));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var id = (await host.ListEventsAsync()).Single(e => e.GetProperty("text").GetString() == "from the phone alone").GetProperty("identity_id").GetString()!;
         var lidOnly = (await host.ListEventsAsync()).Single(e => e.GetProperty("text").GetString() == "from the lid alone").GetProperty("identity_id").GetString()!;
         Assert.NotEqual(lidOnly, id);
 
         // The real capture: remoteJid is the phone JID, key.senderLid the same person's LID.
         await host.IngestAsync(Fixtures.Read("evolution", "messages-upsert-conversation-text-v2.json"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var paired = (await host.ListEventsAsync()).Single(e => e.GetProperty("text").GetString() == "1bl1UKm0JC");
         Assert.Equal(id, paired.GetProperty("identity_id").GetString());
 
@@ -91,7 +84,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
 
         // From now on the LID alone resolves to the same person, and the timeline has both addresses' events.
         await host.IngestAsync(IdentityPayloads.Group("LID2", "100000000000001@lid", "lid again", 1764000009));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var later = (await host.ListEventsAsync()).Single(e => e.GetProperty("text").GetString() == "lid again");
         Assert.Equal(id, later.GetProperty("identity_id").GetString());
         var timeline = await host.GetJsonAsync($"/api/identities/{id}/events");
@@ -105,7 +98,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         await host.IngestAsync(Fixtures.Read("evolution", "messages-upsert-conversation-text-v2.json"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var id = Assert.Single(await host.ListEventsAsync()).GetProperty("identity_id").GetString()!;
 
         var identity = await host.GetJsonAsync($"/api/identities/{id}");
@@ -120,12 +113,12 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         await host.IngestAsync(IdentityPayloads.Group("J1", "100000000000044@lid", "lid first", 1764000000));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var id = Assert.Single(await host.ListEventsAsync()).GetProperty("identity_id").GetString()!;
 
         await host.IngestAsync(IdentityPayloads.Group("J2", "100000000000044@lid", "now with phone", 1764000001,
             "\"participantAlt\": \"5511944440044@s.whatsapp.net\""));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
 
         var events = await host.ListEventsAsync();
         Assert.Equal("5511944440044@s.whatsapp.net", events[0].GetProperty("sender_handle").GetString());
@@ -189,7 +182,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         await host.IngestAsync(IdentityPayloads.Direct("ME1", Alice, "mine", 1764000001, pushName: null, fromMe: true));
         await host.IngestAsync(IdentityPayloads.Direct("ME2", "5511977770002@s.whatsapp.net", "mine too", 1764000002, pushName: null, fromMe: true));
         await host.IngestAsync(IdentityPayloads.Direct("AL1", Alice, "hers", 1764000003, pushName: "Alice"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
 
         var events = await host.ListEventsAsync();
         var owner = events.Where(e => e.GetProperty("from_me").GetBoolean()).Select(e => e.GetProperty("identity_id").GetString()).Distinct().Single();
@@ -204,11 +197,11 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         await host.IngestAsync(IdentityPayloads.Direct("C1", Alice, "hi", 1764000001, pushName: "alice123"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var id = Assert.Single(await host.ListEventsAsync()).GetProperty("identity_id").GetString()!;
 
         await host.IngestAsync(IdentityPayloads.Contact(Alice, "Alice Souza"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var carded = await host.GetJsonAsync($"/api/identities/{id}");
         Assert.Equal("Alice Souza", carded.GetProperty("display_name").GetString());
         Assert.Equal("https://pps.whatsapp.net/v/p.jpg", carded.GetProperty("avatar_url").GetString());
@@ -216,7 +209,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         using var patch = await host.Client.PatchAsync($"/api/identities/{id}", new StringContent("""{"display_name": "Mãe"}"""));
         Assert.Equal(System.Net.HttpStatusCode.OK, patch.StatusCode);
         await host.IngestAsync(IdentityPayloads.Contact(Alice, "Alice S.", "2025-11-25T12:00:00.000Z"));
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         Assert.Equal("Mãe", (await host.GetJsonAsync($"/api/identities/{id}")).GetProperty("display_name").GetString());
     }
 
@@ -234,7 +227,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
             await host.IngestAsync(IdentityPayloads.Direct($"WARM{i}", senders[i % 3], "warm", 1764000000 + i, keyExtras: i == 0 ? lidPair : ""));
         }
 
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var counter = host.Services.GetRequiredService<StorageOperationCounter>();
         counter.Reset();
         const int n = 60;
@@ -243,7 +236,7 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
             await host.IngestAsync(IdentityPayloads.Direct($"STEADY{i:D3}", senders[i % 3], $"m{i}", 1764000100 + i, keyExtras: i % 3 == 0 ? lidPair : ""));
         }
 
-        await DrainAsync(host);
+        await host.DrainIngestAsync();
         var tableOps = counter.Table;
 
         var events = (await host.ListEventsAsync()).Where(e => e.GetProperty("text").GetString() != "warm").ToList();

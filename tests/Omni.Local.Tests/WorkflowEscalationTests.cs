@@ -74,18 +74,10 @@ public sealed class WorkflowEscalationTests(AzuriteFixture azurite) : IDisposabl
         return host;
     }
 
-    private static async Task DrainAsync(OmniHost host)
-    {
-        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) + await runs.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     private static async Task<JsonElement> EscalatedRunAsync(OmniHost host)
     {
         await host.IngestAsync(EvolutionPayloads.Text("3EB0REFUND00001", "I want a refund for order 42"));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         var eventId = Assert.Single(await host.ListEventsAsync()).GetProperty("event_id").GetString()!;
         var runs = (await host.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray();
         return Assert.Single(runs, r => r.GetProperty("workflow_id").GetString() == "escalate-refunds");

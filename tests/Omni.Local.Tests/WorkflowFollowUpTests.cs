@@ -37,14 +37,6 @@ public sealed class WorkflowFollowUpTests(AzuriteFixture azurite) : IDisposable
         return host;
     }
 
-    private static async Task DrainAsync(OmniHost host)
-    {
-        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) + await runs.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     private int Reminders() => _server.LogEntries.Count(e => e.RequestMessage!.Path == Hook);
 
     [Fact]
@@ -53,7 +45,7 @@ public sealed class WorkflowFollowUpTests(AzuriteFixture azurite) : IDisposable
         await using var host = await StartAsync();
         var runner = host.Services.GetRequiredService<WorkflowRunner>();
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0FOLLOW0001", "can you send the file?", "5511999990001@s.whatsapp.net", 1764000000, fromMe: true));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         _clock.Advance(TimeSpan.FromHours(23));
         Assert.Equal(0, await runner.FireDueTimersAsync(CancellationToken.None));
@@ -73,10 +65,10 @@ public sealed class WorkflowFollowUpTests(AzuriteFixture azurite) : IDisposable
         await using var host = await StartAsync();
         var runner = host.Services.GetRequiredService<WorkflowRunner>();
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0FOLLOW0002", "can you send the file?", "5511999990001@s.whatsapp.net", 1764000000, fromMe: true));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         _clock.Advance(TimeSpan.FromHours(2));
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0FOLLOW0003", "sent!", "5511999990001@s.whatsapp.net", 1764007200, fromMe: false));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         _clock.Advance(TimeSpan.FromHours(30));
         Assert.Equal(0, await runner.FireDueTimersAsync(CancellationToken.None));

@@ -10,23 +10,15 @@ namespace Omni.Local.Tests;
 [Collection(UsesAzurite.Name)]
 public sealed class WorkflowRunsApiTests(AzuriteFixture azurite)
 {
-    private static async Task DrainAsync(OmniHost host)
-    {
-        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) + await runs.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     [Fact]
     public async Task OwnMessage_RunsIgnoreSelfAndReminder_DuplicateStartsNothing_AuditReadable()
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
         var payload = EvolutionPayloads.TextFrom("3EB0OWNMSG0001", "até amanhã", "5511999990001@s.whatsapp.net", 1764000000, fromMe: true);
         await host.IngestAsync(payload);
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         await host.IngestAsync(payload); // the provider delivers it again
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         var eventId = Assert.Single(await host.ListEventsAsync()).GetProperty("event_id").GetString()!;
         var actions = await host.GetJsonAsync($"/api/events/{eventId}/actions");

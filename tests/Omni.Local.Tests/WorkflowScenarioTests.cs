@@ -68,14 +68,6 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
             : builder => builder.Services.AddSingleton(clock)); // registered before AddOmni, whose TryAdd keeps it
     }
 
-    private static async Task DrainAsync(OmniHost host)
-    {
-        var runs = host.Services.GetRequiredService<WorkflowRunConsumer>();
-        while (await host.Consumer.DrainOnceAsync(CancellationToken.None) + await runs.DrainOnceAsync(CancellationToken.None) > 0)
-        {
-        }
-    }
-
     [Fact]
     public async Task DirectText_DeliveredTwice_ExactlyOneAgentReplyThroughEvolution()
     {
@@ -83,7 +75,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         var payload = EvolutionPayloads.Text("3EB0DIRECT00001", "Oi, tudo bem?");
         await host.IngestAsync(payload);
         await host.IngestAsync(payload); // duplicate delivery
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         var sent = Assert.Single(_server.LogEntries, e => e.RequestMessage!.Path == SendText);
         Assert.Equal("evo-api-key", sent.RequestMessage!.Headers!["apikey"].Single());
@@ -103,7 +95,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
     {
         await using var host = await StartAsync();
         await host.IngestAsync(EvolutionPayloads.TextFrom("3EB0SELF000001", "nota pra mim", "5511999990001@s.whatsapp.net", 1764000000, fromMe: true));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path == SendText);
         Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage!.Path == "/v1/chat/completions");
@@ -142,7 +134,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         }));
 
         await host.IngestAsync(EvolutionPayloads.VoiceNote("3EB0VOICE0000001", VoiceBytes, forwarded: true));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         // Groq's 500 is transient: the step's policy (max_attempts: 2, first_delay: 5s) retries it once on a timer.
         clock.Advance(TimeSpan.FromSeconds(6));
         Assert.Equal(1, await host.Services.GetRequiredService<WorkflowRunner>().FireDueTimersAsync(CancellationToken.None));
@@ -203,7 +195,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         }));
 
         await host.IngestAsync(EvolutionPayloads.ViewOnceImage("3EB0VIEWONCE0001", JpegBytes));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         var vision = Assert.Single(_server.LogEntries, e => e.RequestMessage!.Path == visionPath);
         var request = JsonSerializer.Deserialize<JsonElement>(vision.RequestMessage!.Body!);
@@ -307,7 +299,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
             await host.IngestAsync(EvolutionPayloads.Text($"3EB0BURST00000{i}", texts[i], timestamp: 1764000000 + i));
         }
 
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         // Two fit the window [16:00, 16:01); three wait for the next one, deferred (not skipped, not failed).
         Assert.Equal(2, Replies().Count);
@@ -325,7 +317,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         {
             clock.Advance(TimeSpan.FromMinutes(1));
             await runner.FireDueTimersAsync(CancellationToken.None);
-            await DrainAsync(host);
+            await host.DrainWorkflowsAsync();
             sentAfter.Add(Replies().Count);
         }
 
@@ -341,7 +333,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         // Nothing is left to fire, and draining again sends nothing more.
         clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(0, await runner.FireDueTimersAsync(CancellationToken.None));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         Assert.Equal(5, Replies().Count);
     }
 
@@ -370,7 +362,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         await host.IngestAsync(EvolutionPayloads.Text("3EB0DEBOUNCE001", "oi", timestamp: 1764000000));
         await host.IngestAsync(EvolutionPayloads.Text("3EB0DEBOUNCE002", "tudo bem?", timestamp: 1764000002));
         await host.IngestAsync(EvolutionPayloads.Text("3EB0DEBOUNCE003", "preciso de ajuda com meu pedido", timestamp: 1764000004));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         Assert.Empty(Replies());
         Assert.All(await RunsAsync(host), r => Assert.Equal("waiting", r.Run.GetProperty("status").GetString()));
@@ -384,7 +376,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         // 16:00:40: the other two windows are over: one reply, to the newest text.
         clock.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(2, await runner.FireDueTimersAsync(CancellationToken.None));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         Assert.Equal([("5511999990001@s.whatsapp.net", "got: preciso de ajuda com meu pedido")], Replies());
 
         var runs = await RunsAsync(host);
@@ -428,7 +420,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         await host.IngestAsync(EvolutionPayloads.Text("3EB0ALLOW000001", "oi, sou a Ana", "5511999990001@s.whatsapp.net"));
         await host.IngestAsync(EvolutionPayloads.Text("3EB0BLOCK000001", "oi, sou o Bruno", "5511999990002@s.whatsapp.net"));
         await host.IngestAsync(EvolutionPayloads.Text("3EB0STRANGER001", "quem é?", "5511999990003@s.whatsapp.net"));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
 
         Assert.Equal([("5511999990001@s.whatsapp.net", "olá!")], Replies());
         var runs = (await RunsAsync(host)).ToDictionary(r => r.Text, r => r.Run);
@@ -445,7 +437,7 @@ public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
         }
 
         await host.IngestAsync(EvolutionPayloads.Text("3EB0BLOCK000002", "e agora?", "5511999990002@s.whatsapp.net", timestamp: 1764000100));
-        await DrainAsync(host);
+        await host.DrainWorkflowsAsync();
         Assert.Equal(("5511999990002@s.whatsapp.net", "olá!"), Replies()[^1]);
         Assert.Equal(2, Replies().Count);
     }

@@ -1,5 +1,4 @@
 using Omni.Engine.Events;
-using Omni.Engine.Normalization.WhatsApp;
 
 namespace Omni.Engine.Identity;
 
@@ -75,27 +74,7 @@ public static class ContactEntries
         }
     }
 
-    private static string? WhatsApp(string text)
-    {
-        if (!text.Contains('@', StringComparison.Ordinal))
-        {
-            var digits = new string([.. text.Where(char.IsAsciiDigit)]);
-            var punctuationOnly = text.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.');
-            return punctuationOnly && digits.Length is >= 6 and <= 20 ? digits + "@s.whatsapp.net" : null;
-        }
-
-        var jid = WaJid.Normalize(text);
-        if (jid is null)
-        {
-            return null;
-        }
-
-        var at = jid.IndexOf('@', StringComparison.Ordinal);
-        if (at <= 0 || at == jid.Length - 1 || jid.IndexOf('@', at + 1) >= 0)
-        {
-            return null;
-        }
-
-        return string.Concat(jid.AsSpan(0, at), jid[at..].ToLowerInvariant());
-    }
+    /// <summary><see cref="HandleRules.CanonicalWhatsApp"/>, groups kept, with exactly one <c>@</c>.</summary>
+    private static string? WhatsApp(string text) =>
+        HandleRules.CanonicalWhatsApp(text) is { } jid && jid.IndexOf('@', StringComparison.Ordinal) == jid.LastIndexOf('@') ? jid : null;
 }

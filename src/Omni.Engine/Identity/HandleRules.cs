@@ -43,8 +43,13 @@ public static class HandleRules
         (handle.Contains('@', StringComparison.Ordinal) && !WaJid.IsGroup(handle) &&
          !handle.EndsWith("@broadcast", StringComparison.OrdinalIgnoreCase) && !handle.EndsWith("@newsletter", StringComparison.OrdinalIgnoreCase));
 
-    private static string? NormalizeWhatsApp(string text)
+    /// <summary>
+    /// The canonical WhatsApp spelling of a JID or a bare phone number, groups and broadcasts included (lower-case server,
+    /// no device suffix), or null when the text is neither. <see cref="Normalize"/> further keeps only person handles.
+    /// </summary>
+    public static string? CanonicalWhatsApp(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         if (!text.Contains('@', StringComparison.Ordinal))
         {
             var digits = new string([.. text.Where(char.IsAsciiDigit)]);
@@ -64,7 +69,9 @@ public static class HandleRules
             return null;
         }
 
-        var normalized = string.Concat(jid.AsSpan(0, at), jid[at..].ToLowerInvariant());
-        return IsPersonHandle(Channels.WhatsApp, normalized) ? normalized : null;
+        return string.Concat(jid.AsSpan(0, at), jid[at..].ToLowerInvariant());
     }
+
+    private static string? NormalizeWhatsApp(string text) =>
+        CanonicalWhatsApp(text) is { } normalized && IsPersonHandle(Channels.WhatsApp, normalized) ? normalized : null;
 }

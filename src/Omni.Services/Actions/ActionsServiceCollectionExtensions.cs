@@ -70,6 +70,7 @@ public static class ActionsServiceCollectionExtensions
         services.TryAddSingleton<MediaFetcher>();
         services.TryAddSingleton<WebhookNotifier>();
         services.TryAddSingleton<ContactListStore>();
+        services.TryAddSingleton<GuardsTable>();
         services.TryAddSingleton<ActionExecutorRegistry>();
 
         services.AddSingleton<IActionExecutor, EvolutionReplyExecutor>();

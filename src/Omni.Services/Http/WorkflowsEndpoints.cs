@@ -83,20 +83,13 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
     /// <summary><c>PUT /api/workflows/{id}</c> (body: the YAML): validates, then stores it as a new version, in effect at once.</summary>
     public async Task<IResult> PutAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
-
-        var (yaml, error) = await ReadYamlAsync(request, cancellationToken);
+        var (yaml, result, errors, error) = await ReadWorkflowAsync(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        var result = WorkflowParser.Parse(yaml!, store.Registry);
-        var errors = WithUnavailableActions(result);
-        if (result.Definition is not { } definition || errors.Count > 0)
+        if (result!.Definition is not { } definition || errors.Count > 0)
         {
             return ApiError.BadRequest($"the workflow is not valid ({errors.Count} error(s))", Errors(errors));
         }
@@ -131,23 +124,16 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
     /// <summary><c>POST /api/workflows/validate</c> (body: the YAML): <c>{valid, errors[]}</c>, nothing stored.</summary>
     public async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
-
-        var (yaml, error) = await ReadYamlAsync(request, cancellationToken);
+        var (yaml, result, errors, error) = await ReadWorkflowAsync(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
 
-        var result = WorkflowParser.Parse(yaml!, store.Registry);
-        var errors = WithUnavailableActions(result);
         return Json(new
         {
             valid = errors.Count == 0,
-            id = result.Definition?.Id,
+            id = result!.Definition?.Id,
             version = result.Definition?.Version,
             errors = Errors(errors),
         });
@@ -183,6 +169,25 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
                 parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
             }),
         });
+
+    /// <summary>Authorizes, reads the YAML body and validates it: the parse result and every error, or the answer to give instead.</summary>
+    private async Task<(string? Yaml, WorkflowLoadResult? Result, List<WorkflowError> Errors, IResult? Error)> ReadWorkflowAsync(
+        HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (keys.Authorize(request) is { } denied)
+        {
+            return (null, null, [], denied);
+        }
+
+        var (yaml, error) = await ReadYamlAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return (null, null, [], error);
+        }
+
+        var result = WorkflowParser.Parse(yaml!, store.Registry);
+        return (yaml, result, WithUnavailableActions(result), null);
+    }
 
     /// <summary>
     /// The parser's errors, plus one per step whose action the registry describes but this host has no executor for

@@ -144,6 +144,23 @@ public sealed class OmniHost : IAsyncDisposable
         return [.. page.GetProperty("dead_letters").EnumerateArray()];
     }
 
+    /// <summary>Normalizes every queued payload (the ingest consumer, driven by hand) until the queue is empty.</summary>
+    public async Task DrainIngestAsync()
+    {
+        while (await Consumer.DrainOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    /// <summary>Normalizes, then starts the workflows of every new event, until both queues are empty.</summary>
+    public async Task DrainWorkflowsAsync()
+    {
+        var runs = Services.GetRequiredService<WorkflowRunConsumer>();
+        while (await Consumer.DrainOnceAsync(CancellationToken.None) + await runs.DrainOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds (the consumer runs in the background), failing after 20 s.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what)
     {

@@ -20,13 +20,11 @@ namespace Omni.Services.Actions.Guards;
 /// Asking again is idempotent (a retried or re-run step records nothing new), so it is safe under the host's retries. The
 /// key is per workflow and step, so two workflows debouncing the same sender do not coalesce into each other's events.
 /// </summary>
-public sealed class DebounceGuard(OmniStorage storage, TimeProvider time) : IActionExecutor
+public sealed class DebounceGuard(GuardsTable guards, TimeProvider time) : IActionExecutor
 {
     public const string Id = "guard.debounce";
     private const string LatestRow = "latest";
     private const int MaxConflicts = 20;
-    private readonly TableClient _table = storage.Tables.GetTableClient(storage.Names.GuardsTable);
-    private volatile bool _tableReady;
 
     public string ActionId => Id;
 
@@ -72,10 +70,10 @@ public sealed class DebounceGuard(OmniStorage storage, TimeProvider time) : IAct
     /// <summary>Makes <paramref name="evt"/> the key's latest unless a newer one is recorded; returns the latest event id.</summary>
     private async Task<string> RecordAsync(string partition, OmniEvent evt, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        await guards.EnsureCreatedAsync(cancellationToken);
         for (var conflict = 0; conflict < MaxConflicts; conflict++)
         {
-            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, LatestRow, cancellationToken: cancellationToken);
+            var existing = await guards.Table.GetEntityIfExistsAsync<TableEntity>(partition, LatestRow, cancellationToken: cancellationToken);
             var row = new TableEntity(partition, LatestRow)
             {
                 ["EventId"] = evt.EventId,
@@ -87,7 +85,7 @@ public sealed class DebounceGuard(OmniStorage storage, TimeProvider time) : IAct
             {
                 if (!existing.HasValue)
                 {
-                    await _table.AddEntityAsync(row, cancellationToken);
+                    await guards.Table.AddEntityAsync(row, cancellationToken);
                     return evt.EventId;
                 }
 
@@ -98,7 +96,7 @@ public sealed class DebounceGuard(OmniStorage storage, TimeProvider time) : IAct
                     return storedId;
                 }
 
-                await _table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, cancellationToken);
+                await guards.Table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, cancellationToken);
                 return evt.EventId;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -120,14 +118,5 @@ public sealed class DebounceGuard(OmniStorage storage, TimeProvider time) : IAct
 
         var byReceived = evt.ReceivedAt.UtcTicks.CompareTo(receivedTicks);
         return byReceived != 0 ? byReceived > 0 : string.CompareOrdinal(evt.EventId, eventId) > 0;
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableReady)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _tableReady = true;
-        }
     }
 }

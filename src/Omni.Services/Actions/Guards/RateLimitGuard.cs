@@ -17,12 +17,10 @@ namespace Omni.Services.Actions.Guards;
 /// <c>stop</c> (skipped) or, with <c>on_exceed: defer</c>, <c>defer</c> until the window ends: the run waits on a timer
 /// and asks again — deferred, not failed — and is then counted once in the new window.
 /// </summary>
-public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IActionExecutor
+public sealed class RateLimitGuard(GuardsTable guards, TimeProvider time) : IActionExecutor
 {
     public const string Id = "guard.rate_limit";
     private const int MaxConflicts = 20;
-    private readonly TableClient _table = storage.Tables.GetTableClient(storage.Names.GuardsTable);
-    private volatile bool _tableReady;
 
     public string ActionId => Id;
 
@@ -52,16 +50,16 @@ public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IAc
         var partition = TableKeys.Escape($"rate|{evt.Instance}|{per}|{key}");
         var row = start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var marker = $"{row}|run|{TableKeys.Escape(invocation.RunId)}";
-        await EnsureTableAsync(cancellationToken);
+        await guards.EnsureCreatedAsync(cancellationToken);
 
         for (var conflict = 0; conflict < MaxConflicts; conflict++)
         {
-            if ((await _table.GetEntityIfExistsAsync<TableEntity>(partition, marker, ["RowKey"], cancellationToken)).HasValue)
+            if ((await guards.Table.GetEntityIfExistsAsync<TableEntity>(partition, marker, ["RowKey"], cancellationToken)).HasValue)
             {
                 return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = "this run is already counted in the window" };
             }
 
-            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+            var existing = await guards.Table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
             var count = existing.HasValue ? existing.Value!.GetInt64("Count") ?? 0 : 0;
             if (count >= limit)
             {
@@ -87,7 +85,7 @@ public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IAc
 
             try
             {
-                await _table.SubmitTransactionAsync(
+                await guards.Table.SubmitTransactionAsync(
                     [counter, new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, marker) { ["WindowEnd"] = end })],
                     cancellationToken);
                 return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"{count + 1} of {limit} in the window" };
@@ -99,14 +97,5 @@ public sealed class RateLimitGuard(OmniStorage storage, TimeProvider time) : IAc
         }
 
         throw new TransientActionException($"{Id}: the counter stayed contended after {MaxConflicts} tries.");
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableReady)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _tableReady = true;
-        }
     }
 }
