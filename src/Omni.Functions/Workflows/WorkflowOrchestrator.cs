@@ -66,7 +66,8 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                          ?? throw new InvalidOperationException("a stored workflow version no longer validates");
         var evt = input.Event;
         var history = RunHistory.Empty;
-        while (true)
+        var bound = WorkflowInterpreter.MaxDecisions(definition); // finite: the validator rejects loops
+        for (var decisions = 0; decisions < bound; decisions++)
         {
             switch (WorkflowInterpreter.Decide(definition, evt, history))
             {
@@ -102,7 +103,8 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
 
                     break;
                 case StartTimer timer:
-                    await context.CallActivityAsync(nameof(RunWaitingActivity),
+                    // A timer registers no contact_replied wait, so the activity answers null here.
+                    await context.CallActivityAsync<JsonElement?>(nameof(RunWaitingActivity),
                         new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, timer.StepId, null, timer.FireAt));
                     await context.CreateTimer(timer.FireAt.UtcDateTime, CancellationToken.None);
                     history = history.Append(new TimerFired(timer.StepId, context.CurrentUtcDateTime));
@@ -131,6 +133,9 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                     break;
             }
         }
+
+        throw new InvalidOperationException(
+            $"run {context.InstanceId} of workflow '{definition.Id}' v{definition.Version} made more than {bound} decisions, its bound");
     }
 
     /// <summary>One action attempt (effect-once for side effects), audited. Failures throw, so Durable retries or records them.</summary>

@@ -91,6 +91,42 @@ public class WorkflowInterpreterTests
     }
 
     [Fact]
+    public void MaxDecisions_ReplyPlaybook_CountsEveryStepsWorstCase()
+    {
+        // Three single-provider action steps: (2 delay + 11 asks + 10 deferral timers + 1 wait) each, plus Complete.
+        Assert.Equal(1 + (3 * 24), WorkflowInterpreter.MaxDecisions(Seed("reply-to-direct-text")));
+    }
+
+    [Fact]
+    public void MaxDecisions_GuardDefersForever_RunStaysWithinTheBound()
+    {
+        var script = new Script();
+        for (var i = 0; i <= WorkflowInterpreter.MaxGuardDefers; i++)
+        {
+            script.Output("limit-sender", GuardVerdict.Defer(T0.AddMinutes(i + 1)));
+        }
+
+        var definition = Seed("reply-to-direct-text");
+        var run = Recording.Drive(definition, Text, script);
+
+        // 11 guard calls, 10 deferral timers and the Complete: the worst case of the first step, all within the bound.
+        Assert.Equal(22, run.Decisions.Count);
+        Assert.True(run.Decisions.Count <= WorkflowInterpreter.MaxDecisions(definition));
+    }
+
+    [Fact]
+    public void MaxDecisions_ProviderChain_GrowsWithTheProviders()
+    {
+        var definition = Seed("transcribe-forwarded-voice");
+        var chained = definition.AllSteps.OfType<ActionStep>().Sum(s => Math.Max(s.Providers.Count, 1));
+        var steps = definition.AllSteps.OfType<ActionStep>().Count();
+
+        Assert.True(chained > steps, "the seed's transcription step has a provider chain");
+        Assert.Equal(1 + (steps * (2 + WorkflowInterpreter.MaxGuardDefers + 1)) + (chained * (WorkflowInterpreter.MaxGuardDefers + 1)),
+            WorkflowInterpreter.MaxDecisions(definition));
+    }
+
+    [Fact]
     public void Decide_RetriesExhausted_RunFails()
     {
         var run = Recording.Drive(Seed("reply-to-direct-text"), Text, new Script().Fail("ask-agent", "agent unavailable (503)", attempts: 3));

@@ -48,6 +48,27 @@ public static class WorkflowInterpreter
         return new Run(definition, evt, history).Execute();
     }
 
+    /// <summary>
+    /// An upper bound on the decisions one run of <paramref name="definition"/> can make, the final
+    /// <see cref="Complete"/> included; drivers loop at most this often. A run is finite because the validator
+    /// rejects loops (<c>next</c> only jumps forward), so each step is reached at most once, and an action step decides
+    /// at most: two for its follow-up delay (the <c>contact_replied</c> wait, then the rest of the delay), one call per
+    /// provider for each of the <see cref="MaxGuardDefers"/> + 1 times a guard may be asked, a deferral timer between
+    /// those, and one wait for <c>wait_for</c>. Retries of one call are not decisions (the driver retries the call).
+    /// </summary>
+    public static int MaxDecisions(WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var bound = 1;
+        foreach (var step in definition.AllSteps.OfType<ActionStep>())
+        {
+            var providers = Math.Max(step.Providers.Count, 1);
+            bound += 2 + ((MaxGuardDefers + 1) * providers) + MaxGuardDefers + 1;
+        }
+
+        return bound;
+    }
+
     /// <summary>The run's id (Durable instance id): see <see cref="WorkflowRunId.For"/>.</summary>
     public static string RunIdFor(WorkflowDefinition definition, OmniEvent evt)
     {
