@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -76,14 +75,4 @@ public sealed class WorkflowsFunctions(WorkflowsEndpoints endpoints, WorkflowRun
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
         runs.RaiseEventAsync(request, runId, name, new DurableEventRaiser(client), cancellationToken);
-
-    /// <summary>Raises an external event to the run's orchestration (instance id = run id).</summary>
-    private sealed class DurableEventRaiser(DurableTaskClient client) : IWorkflowEventRaiser
-    {
-        public async Task<RaiseResult> RaiseAsync(string instance, string runId, string name, JsonElement? payload, CancellationToken cancellationToken)
-        {
-            await client.RaiseEventAsync(runId, name, payload, cancellationToken);
-            return RaiseResult.Delivered;
-        }
-    }
 }
