@@ -28,6 +28,7 @@ public static class OmniLocalApp
 
         builder.Services.AddHostedService<LocalStorageStartup>();
         builder.Services.AddOmni(builder.Configuration);
+        builder.Services.AddLocalRunEvents();
         builder.Services.AddSingleton<IngestQueueConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueueConsumer>());
         builder.Services.AddSingleton<WorkflowRunConsumer>();

@@ -5,6 +5,7 @@ using Omni.Engine.Normalization;
 using Omni.Engine.Normalization.Evolution;
 using Omni.Services.Catalog;
 using Omni.Services.Configuration;
+using Omni.Services.Contacts;
 using Omni.Services.Conversations;
 using Omni.Services.DeadLetters;
 using Omni.Services.Events;
@@ -48,9 +49,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ReplayService>();
         services.AddOmniIdentity(options);
 
+        // The HTTP surface (ApiRoutes): the dispatcher both hosts call, and each feature's handlers.
         services.AddSingleton<QueryKeyAuthorizer>();
+        services.AddSingleton<ApiDispatcher>();
         services.AddSingleton<WebhookEndpoint>();
         services.AddSingleton<EventsEndpoints>();
+        services.AddSingleton<DeadLettersEndpoint>();
+        services.AddSingleton<ReplayEndpoint>();
         services.AddSingleton<IdentitiesEndpoints>();
         services.AddSingleton<ContactListsEndpoints>();
 
@@ -76,7 +81,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowRunLog, NoWorkflowRuns>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<TraceService>();
-        services.AddSingleton<QueryEndpoints>();
+        services.AddSingleton<ConversationsEndpoints>();
+        services.AddSingleton<CatalogEndpoints>();
+        services.AddSingleton<TraceEndpoint>();
         return services;
     }
 }

@@ -97,6 +97,45 @@ public sealed class AccessApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Bug_ScopedKeyReadsOtherInstancesDeadLetters()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: TwoInstancesAndScopedKey());
+        await host.IngestAsync("{ not json at all"u8.ToArray());
+        await host.IngestAsync("{ not json either"u8.ToArray(), "other");
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        using var scoped = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        scoped.DefaultRequestHeaders.Add("x-functions-key", ScopedKey);
+
+        // Without ?instance= a scoped key lists only its own instances' dead letters; an unscoped key lists all.
+        var own = JsonSerializer.Deserialize<JsonElement>(await scoped.GetStringAsync("/api/deadletters"));
+        Assert.Equal(["other"], own.GetProperty("dead_letters").EnumerateArray().Select(d => d.GetProperty("instance").GetString()));
+        var all = await host.GetJsonAsync("/api/deadletters");
+        Assert.Equal(["demo", "other"], all.GetProperty("dead_letters").EnumerateArray().Select(d => d.GetProperty("instance").GetString()).Order());
+        using var other = await scoped.GetAsync("/api/deadletters?instance=demo");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task IdentityChanges_ScopedKey_403BeforeAnyWork()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: TwoInstancesAndScopedKey());
+        using var scoped = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        scoped.DefaultRequestHeaders.Add("x-functions-key", ScopedKey);
+        const string Id = "idn_00000000000000000000000000000000";
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Patch, $"/api/identities/{Id}"), (HttpMethod.Post, $"/api/identities/{Id}/handles"),
+            (HttpMethod.Post, $"/api/identities/{Id}/merge"), (HttpMethod.Post, $"/api/identities/{Id}/unmerge"),
+        })
+        {
+            // The body is not even valid: the route's access is checked before the handler reads it.
+            using var request = new HttpRequestMessage(method, path) { Content = new StringContent("not json") };
+            using var response = await scoped.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} answered {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task QueryRoutes_WithoutKey_401()
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);

@@ -4,68 +4,38 @@ using Omni.Services.Http;
 
 namespace Omni.Functions.Identity;
 
-/// <summary>
-/// The identity registry: <c>GET /api/identities</c>, <c>GET|PATCH /api/identities/{identity_id}</c>,
-/// <c>POST …/handles</c>, <c>…/merge</c>, <c>…/unmerge</c>, <c>GET …/events</c> and <c>GET …/links</c>.
-/// </summary>
-/// <remarks>
-/// Anonymous: Omni checks its own query keys (see <c>WebhookFunction</c>). The route variable is spelled
-/// <c>{identityId}</c> after the C# parameter it binds to; it matches exactly the URLs Omni.Local's <c>{identity_id}</c> does.
-/// </remarks>
-public sealed class IdentitiesFunctions(IdentitiesEndpoints endpoints)
+/// <summary>The identity registry. Each function is a route of <see cref="ApiRoutes"/> (same name, verb and template), run by <see cref="ApiDispatcher"/>.</summary>
+public sealed class IdentitiesFunctions(ApiDispatcher api)
 {
     [Function("SearchIdentities")]
-    public Task<IResult> SearchAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        endpoints.SearchAsync(request, cancellationToken);
+    public Task<IResult> SearchIdentities([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities")] HttpRequest request) =>
+        api.InvokeAsync("SearchIdentities", request);
 
     [Function("GetIdentity")]
-    public Task<IResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identityId}")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.GetAsync(request, identityId, cancellationToken);
+    public Task<IResult> GetIdentity([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identity_id}")] HttpRequest request) =>
+        api.InvokeAsync("GetIdentity", request);
 
     [Function("PatchIdentity")]
-    public Task<IResult> PatchAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "identities/{identityId}")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.PatchAsync(request, identityId, cancellationToken);
-
-    [Function("LinkIdentityHandle")]
-    public Task<IResult> LinkHandleAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identities/{identityId}/handles")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.LinkHandleAsync(request, identityId, cancellationToken);
-
-    [Function("MergeIdentity")]
-    public Task<IResult> MergeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identities/{identityId}/merge")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.MergeAsync(request, identityId, cancellationToken);
-
-    [Function("UnmergeIdentity")]
-    public Task<IResult> UnmergeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identities/{identityId}/unmerge")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.UnmergeAsync(request, identityId, cancellationToken);
+    public Task<IResult> PatchIdentity([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "identities/{identity_id}")] HttpRequest request) =>
+        api.InvokeAsync("PatchIdentity", request);
 
     [Function("ListIdentityEvents")]
-    public Task<IResult> EventsAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identityId}/events")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.EventsAsync(request, identityId, cancellationToken);
+    public Task<IResult> ListIdentityEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identity_id}/events")] HttpRequest request) =>
+        api.InvokeAsync("ListIdentityEvents", request);
 
     [Function("ListIdentityLinks")]
-    public Task<IResult> HistoryAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identityId}/links")] HttpRequest request,
-        string identityId,
-        CancellationToken cancellationToken) =>
-        endpoints.HistoryAsync(request, identityId, cancellationToken);
+    public Task<IResult> ListIdentityLinks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identity_id}/links")] HttpRequest request) =>
+        api.InvokeAsync("ListIdentityLinks", request);
+
+    [Function("LinkIdentityHandle")]
+    public Task<IResult> LinkIdentityHandle([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identities/{identity_id}/handles")] HttpRequest request) =>
+        api.InvokeAsync("LinkIdentityHandle", request);
+
+    [Function("MergeIdentity")]
+    public Task<IResult> MergeIdentity([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identities/{identity_id}/merge")] HttpRequest request) =>
+        api.InvokeAsync("MergeIdentity", request);
+
+    [Function("UnmergeIdentity")]
+    public Task<IResult> UnmergeIdentity([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "identities/{identity_id}/unmerge")] HttpRequest request) =>
+        api.InvokeAsync("UnmergeIdentity", request);
 }

@@ -7,72 +7,48 @@ using Omni.Services.Workflows;
 namespace Omni.Functions.Workflows;
 
 /// <summary>
-/// The workflow config API: <c>GET /api/workflows</c>, <c>GET/PUT /api/workflows/{id}</c>, <c>POST /api/workflows/validate</c>,
-/// <c>GET /api/workflows/schema</c>, <c>GET /api/registry/actions</c>, the audit log: <c>GET /api/events/{event_id}/actions</c>,
-/// <c>GET /api/runs/{run_id}</c>, and external events: <c>POST /api/runs/{run_id}/events/{name}</c> (to the run's orchestration).
+/// Workflows, the action registry and runs. Each function is a route of <see cref="ApiRoutes"/> (same name, verb and
+/// template), run by <see cref="ApiDispatcher"/>. The literal routes <c>workflows/schema</c> and <c>workflows/validate</c>
+/// take precedence over <c>workflows/{id}</c>, as in Omni.Local.
 /// </summary>
-/// <remarks>
-/// Anonymous: Omni checks its own query keys (see <c>WebhookFunction</c>). The literal routes <c>workflows/schema</c> and
-/// <c>workflows/validate</c> take precedence over <c>workflows/{id}</c>, as in Omni.Local.
-/// </remarks>
-public sealed class WorkflowsFunctions(WorkflowsEndpoints endpoints, WorkflowRunsEndpoints runs)
+public sealed class WorkflowsFunctions(ApiDispatcher api)
 {
     [Function("ListWorkflows")]
-    public Task<IResult> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        endpoints.ListAsync(request, cancellationToken);
+    public Task<IResult> ListWorkflows([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows")] HttpRequest request) =>
+        api.InvokeAsync("ListWorkflows", request);
 
     [Function("GetWorkflowSchema")]
-    public IResult Schema(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/schema")] HttpRequest request) =>
-        endpoints.Schema(request);
+    public Task<IResult> GetWorkflowSchema([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/schema")] HttpRequest request) =>
+        api.InvokeAsync("GetWorkflowSchema", request);
 
     [Function("ValidateWorkflow")]
-    public Task<IResult> ValidateAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/validate")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        endpoints.ValidateAsync(request, cancellationToken);
+    public Task<IResult> ValidateWorkflow([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/validate")] HttpRequest request) =>
+        api.InvokeAsync("ValidateWorkflow", request);
 
     [Function("GetWorkflow")]
-    public Task<IResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) =>
-        endpoints.GetAsync(request, id, cancellationToken);
+    public Task<IResult> GetWorkflow([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{id}")] HttpRequest request) =>
+        api.InvokeAsync("GetWorkflow", request);
 
     [Function("PutWorkflow")]
-    public Task<IResult> PutAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "workflows/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) =>
-        endpoints.PutAsync(request, id, cancellationToken);
+    public Task<IResult> PutWorkflow([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "workflows/{id}")] HttpRequest request) =>
+        api.InvokeAsync("PutWorkflow", request);
 
     [Function("ListActions")]
-    public IResult Actions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry/actions")] HttpRequest request) =>
-        endpoints.Actions(request);
-
-    [Function("GetEventActions")]
-    public Task<IResult> EventActionsAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events/{eventId}/actions")] HttpRequest request,
-        string eventId,
-        CancellationToken cancellationToken) =>
-        runs.EventActionsAsync(request, eventId, cancellationToken);
+    public Task<IResult> ListActions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry/actions")] HttpRequest request) =>
+        api.InvokeAsync("ListActions", request);
 
     [Function("GetRun")]
-    public Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{runId}")] HttpRequest request,
-        string runId,
-        CancellationToken cancellationToken) =>
-        runs.RunAsync(request, runId, cancellationToken);
+    public Task<IResult> GetRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{run_id}")] HttpRequest request) =>
+        api.InvokeAsync("GetRun", request);
 
+    /// <summary>Delivers the event to the run's orchestration (instance id = run id) through the Durable client.</summary>
     [Function("RaiseRunEvent")]
-    public Task<IResult> RaiseEventAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/events/{name}")] HttpRequest request,
-        string runId,
-        string name,
-        [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
-        runs.RaiseEventAsync(request, runId, name, new DurableEventRaiser(client), cancellationToken);
+    public Task<IResult> RaiseRunEvent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{run_id}/events/{name}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Features.Set<IWorkflowEventRaiser>(new DurableEventRaiser(client));
+        return api.InvokeAsync("RaiseRunEvent", request);
+    }
 }

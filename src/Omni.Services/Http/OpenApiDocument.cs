@@ -19,6 +19,9 @@ public static class OpenApiDocument
 
     public static string Json => Document.Value;
 
+    /// <summary><c>GET /api/openapi.json</c>: the contract of every route (public, like any API description).</summary>
+    public static Microsoft.AspNetCore.Http.IResult Serve() => Microsoft.AspNetCore.Http.Results.Text(Json, "application/json");
+
     private static JsonObject Build() => new()
     {
         ["openapi"] = "3.0.3",

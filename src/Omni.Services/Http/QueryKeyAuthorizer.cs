@@ -6,15 +6,17 @@ namespace Omni.Services.Http;
 
 /// <summary>
 /// Checks the query key an agent presents in <c>x-functions-key</c> (the header Azure Functions uses for function
-/// keys; <c>?code=</c> works too) against <c>Omni:Keys</c>. No keys configured means no access.
+/// keys; <c>?code=</c> works too) against <c>Omni:Keys</c>, in constant time. No keys configured means no access.
+/// Called by <see cref="ApiDispatcher"/> for every route whose <see cref="RouteAccess"/> needs a key, never by handlers.
 /// </summary>
 public sealed class QueryKeyAuthorizer(OmniOptions options)
 {
     public const string Header = "x-functions-key";
 
-    /// <summary>Null when the caller may read <paramref name="instance"/> (or anything, when null); else the 401/403 to answer.</summary>
-    public IResult? Authorize(HttpRequest request, string? instance = null)
+    /// <summary>The caller the presented key stands for, or the 401 to answer.</summary>
+    public (Caller? Caller, IResult? Error) Authenticate(HttpRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         string? presented = request.Headers[Header];
         if (string.IsNullOrEmpty(presented))
         {
@@ -23,26 +25,18 @@ public sealed class QueryKeyAuthorizer(OmniOptions options)
 
         if (string.IsNullOrEmpty(presented))
         {
-            return ApiError.Unauthorized($"send a query key in the {Header} header");
+            return (null, ApiError.Unauthorized($"send a query key in the {Header} header"));
         }
 
-        foreach (var key in options.Keys.Values)
+        foreach (var (name, key) in options.Keys)
         {
-            if (string.IsNullOrEmpty(key.Secret) || !EvolutionWebhookAuthentication.FixedTimeEquals(presented, key.Secret))
+            if (!string.IsNullOrEmpty(key.Secret) && EvolutionWebhookAuthentication.FixedTimeEquals(presented, key.Secret))
             {
-                continue;
+                var instances = (key.Instances ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                return (Caller.WithKey(name, instances), null);
             }
-
-            var allowed = (key.Instances ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return allowed.Length == 0 || instance is null || allowed.Contains(instance, StringComparer.Ordinal)
-                ? null
-                : ApiError.Forbidden($"this key may not read instance '{instance}'");
         }
 
-        return ApiError.Unauthorized("the query key is not valid");
+        return (null, ApiError.Unauthorized("the query key is not valid"));
     }
-
-    /// <summary>The configured instances the presented key may read, by name (call after <see cref="Authorize"/> succeeded).</summary>
-    public IReadOnlyList<string> ReadableInstances(HttpRequest request) =>
-        [.. options.Instances.Keys.Where(i => Authorize(request, i) is null).Order(StringComparer.Ordinal)];
 }

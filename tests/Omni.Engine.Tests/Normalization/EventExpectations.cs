@@ -16,7 +16,7 @@ namespace Omni.TestSupport;
 /// </summary>
 public static class EventExpectations
 {
-    private static readonly string[] RepoRootMarkers = ["Omni.Functions.sln", "Directory.Build.props"];
+    private static readonly string[] RepoRootMarkers = ["Omni.sln", "Directory.Build.props"];
 
     /// <summary>
     /// <c>shared/fixtures/providers/&lt;provider&gt;</c>, found by walking up from the test binaries until a directory
@@ -40,7 +40,7 @@ public static class EventExpectations
         return string.Empty;
     }
 
-    /// <summary>The repository root: the nearest directory above the test binaries holding Omni.Functions.sln or Directory.Build.props.</summary>
+    /// <summary>The repository root: the nearest directory above the test binaries holding Omni.sln or Directory.Build.props.</summary>
     public static string RepoRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

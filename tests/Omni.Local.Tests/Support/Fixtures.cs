@@ -3,8 +3,8 @@ namespace Omni.Local.Tests.Support;
 /// <summary>Finds ../shared/fixtures/providers (beside the repository) and the repository's own test data.</summary>
 public static class Fixtures
 {
-    public static string RepositoryRoot { get; } = FindUp("Omni.Functions.sln")
-        ?? throw new InvalidOperationException("cannot find the repository root (the folder with Omni.Functions.sln)");
+    public static string RepositoryRoot { get; } = FindUp("Omni.sln")
+        ?? throw new InvalidOperationException("cannot find the repository root (the folder with Omni.sln)");
 
     public static string ProvidersDirectory { get; } =
         Path.Combine(Path.GetDirectoryName(RepositoryRoot)!, "shared", "fixtures", "providers") is var p && Directory.Exists(p)

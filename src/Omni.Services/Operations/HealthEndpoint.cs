@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Json;
-using Omni.Services.Operations;
+using Omni.Services.Http;
 
-namespace Omni.Services.Http;
+namespace Omni.Services.Operations;
 
 /// <summary>
 /// <c>GET /api/health</c>: 200 <c>{"status": "healthy", ...}</c> or 503 <c>{"status": "unhealthy", "failing": [...]}</c>.
@@ -10,9 +10,10 @@ namespace Omni.Services.Http;
 /// </summary>
 public sealed class HealthEndpoint(HealthService health)
 {
-    public async Task<IResult> CheckAsync(CancellationToken cancellationToken)
+    public async Task<IResult> CheckAsync(ApiCall call)
     {
-        var report = await health.CheckAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(call);
+        var report = await health.CheckAsync(call.Cancellation);
         var status = report.Status == HealthService.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         return Results.Json(report, OmniJson.Options, statusCode: status);
     }

@@ -6,31 +6,28 @@ using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Actions;
 using Omni.Services.Actions;
 using Omni.Services.Configuration;
-using Omni.Services.Workflows;
+using Omni.Services.Http;
 
-namespace Omni.Services.Http;
+namespace Omni.Services.Workflows;
 
 /// <summary>
 /// The workflow config API: list, read, store a new version (validated first), validate without storing, the JSON
 /// Schema of the YAML, and the action registry. Behind a query key; a key scoped to instances sees the <c>*</c>
 /// workflows and its instances' overrides, and may store only overrides for its instances.
 /// </summary>
-public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer keys, WorkflowStore store, ActionExecutorRegistry executors)
+public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store, ActionExecutorRegistry executors)
 {
     /// <summary>Table Storage keeps strings up to 32K UTF-16 characters; a workflow is far smaller.</summary>
     public const int MaxYamlBytes = 32 * 1024;
 
     /// <summary><c>GET /api/workflows</c>: the newest version of each id and scope, with where it comes from.</summary>
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
 
-        var snapshot = await store.GetAsync(cancellationToken);
+        var snapshot = await store.GetAsync(call.Cancellation);
         var workflows = snapshot.All
-            .Where(w => Readable(request, w.Definition.Scope))
+            .Where(w => Readable(call.Caller, w.Definition.Scope))
             .GroupBy(w => (w.Definition.Id, w.Definition.Scope))
             .Select(g => g.MaxBy(w => w.Definition.Version)!)
             .OrderBy(w => w.Definition.Id, StringComparer.Ordinal)
@@ -40,12 +37,10 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
     }
 
     /// <summary><c>GET /api/workflows/{id}[?version=]</c>: the newest (or the given) version with its YAML, and all versions.</summary>
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, id, cancellationToken) = (call.Request, call.Route("id"), call.Cancellation);
 
         int? version = null;
         if (request.Query.TryGetValue("version", out var text))
@@ -59,7 +54,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
         }
 
         var snapshot = await store.GetAsync(cancellationToken);
-        var versions = snapshot.Versions(id).Where(w => Readable(request, w.Definition.Scope)).ToList();
+        var versions = snapshot.Versions(id).Where(w => Readable(call.Caller, w.Definition.Scope)).ToList();
         var chosen = version is null ? versions.FirstOrDefault() : versions.FirstOrDefault(w => w.Definition.Version == version);
         if (chosen is null)
         {
@@ -81,9 +76,11 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
     }
 
     /// <summary><c>PUT /api/workflows/{id}</c> (body: the YAML): validates, then stores it as a new version, in effect at once.</summary>
-    public async Task<IResult> PutAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> PutAsync(ApiCall call)
     {
-        var (yaml, result, errors, error) = await ReadWorkflowAsync(request, cancellationToken);
+        ArgumentNullException.ThrowIfNull(call);
+        var (id, cancellationToken) = (call.Route("id"), call.Cancellation);
+        var (yaml, result, errors, error) = await ReadWorkflowAsync(call.Request, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -105,7 +102,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
         }
 
         // Only an unscoped key changes the "*" defaults; a scoped key may store overrides for its own instances.
-        if (keys.Authorize(request, definition.Scope) is not null)
+        if (definition.Scope == WorkflowDefinition.AnyInstance ? !call.Caller.IsUnscoped : !call.Caller.CanRead(definition.Scope))
         {
             return ApiError.Forbidden($"this key may not change workflows of scope '{definition.Scope}'");
         }
@@ -122,9 +119,10 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
     }
 
     /// <summary><c>POST /api/workflows/validate</c> (body: the YAML): <c>{valid, errors[]}</c>, nothing stored.</summary>
-    public async Task<IResult> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> ValidateAsync(ApiCall call)
     {
-        var (yaml, result, errors, error) = await ReadWorkflowAsync(request, cancellationToken);
+        ArgumentNullException.ThrowIfNull(call);
+        var (_, result, errors, error) = await ReadWorkflowAsync(call.Request, call.Cancellation);
         if (error is not null)
         {
             return error;
@@ -140,12 +138,12 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
     }
 
     /// <summary><c>GET /api/workflows/schema</c>: the JSON Schema of the workflow YAML, for editors.</summary>
-    public IResult Schema(HttpRequest request) =>
-        keys.Authorize(request) ?? Results.Text(WorkflowJsonSchema.Generate(store.Registry), "application/schema+json", Encoding.UTF8);
+    public Task<IResult> SchemaAsync(ApiCall call) =>
+        Task.FromResult(Results.Text(WorkflowJsonSchema.Generate(store.Registry), "application/schema+json", Encoding.UTF8));
 
     /// <summary><c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema and default provider chain.</summary>
-    public IResult Actions(HttpRequest request) =>
-        keys.Authorize(request) ?? Json(new
+    public Task<IResult> ActionsAsync(ApiCall call) =>
+        Task.FromResult(Json(new
         {
             actions = store.Registry.Actions.Select(a => new
             {
@@ -168,17 +166,12 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
                 }),
                 parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
             }),
-        });
+        }));
 
-    /// <summary>Authorizes, reads the YAML body and validates it: the parse result and every error, or the answer to give instead.</summary>
+    /// <summary>Reads the YAML body and validates it: the parse result and every error, or the answer to give instead.</summary>
     private async Task<(string? Yaml, WorkflowLoadResult? Result, List<WorkflowError> Errors, IResult? Error)> ReadWorkflowAsync(
         HttpRequest request, CancellationToken cancellationToken)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return (null, null, [], denied);
-        }
-
         var (yaml, error) = await ReadYamlAsync(request, cancellationToken);
         if (error is not null)
         {
@@ -265,8 +258,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, QueryKeyAuthorizer k
         return string.IsNullOrWhiteSpace(yaml) ? (null, ApiError.BadRequest("the body must be the workflow's YAML")) : (yaml, null);
     }
 
-    private bool Readable(HttpRequest request, string scope) =>
-        scope == WorkflowDefinition.AnyInstance || keys.Authorize(request, scope) is null;
+    private static bool Readable(Caller caller, string scope) => scope == WorkflowDefinition.AnyInstance || caller.CanRead(scope);
 
     private static IResult Json(object value) => Results.Json(value, OmniJson.Options);
 }

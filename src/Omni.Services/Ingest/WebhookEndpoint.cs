@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Webhooks;
 using Omni.Services.Configuration;
-using Omni.Services.Ingest;
+using Omni.Services.Http;
 using Omni.Services.Normalize;
 using Omni.Services.Telemetry;
 
-namespace Omni.Services.Http;
+namespace Omni.Services.Ingest;
 
 /// <summary>
 /// <c>POST /api/webhooks/{provider}/{instance}</c>: find the instance, authenticate the caller, bound the body,
@@ -13,8 +13,10 @@ namespace Omni.Services.Http;
 /// </summary>
 public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry normalizers, IngestService ingest, TimeProvider time)
 {
-    public async Task<IResult> HandleAsync(HttpRequest request, string provider, string instance, CancellationToken cancellationToken)
+    public async Task<IResult> HandleAsync(ApiCall call)
     {
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, provider, instance, cancellationToken) = (call.Request, call.Route("provider"), call.Route("instance"), call.Cancellation);
         // The omni.ingest span and omni.webhooks.received counter; ids and status only, never headers or the body.
         using var activity = OmniTelemetry.StartIngest(provider, instance);
         try
@@ -72,26 +74,4 @@ public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry norm
     };
 
     private static IResult TooLarge(long limit) => ApiError.TooLarge($"the body exceeds the {limit} byte limit");
-}
-
-/// <summary>Reads a request body into memory, giving up (null) as soon as it passes the limit.</summary>
-public static class BoundedBody
-{
-    public static async Task<BinaryData?> ReadAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return new BinaryData(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-    }
 }

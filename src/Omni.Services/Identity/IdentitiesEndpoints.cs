@@ -5,28 +5,27 @@ using Omni.Engine.Events;
 using Omni.Engine.Identity;
 using Omni.Engine.Json;
 using Omni.Services.Configuration;
-using Omni.Services.Identity;
+using Omni.Services.Events;
+using Omni.Services.Http;
 
-namespace Omni.Services.Http;
+namespace Omni.Services.Identity;
 
 /// <summary>
 /// The identity registry's API: search, get, link a handle, merge, unmerge, an identity's timeline, edit. Reading needs a
-/// query key (an instance-scoped key sees only its instances' events in a timeline); changing needs a key that may read
-/// every instance. Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
+/// query key (an instance-scoped key sees only its instances' events in a timeline); changing needs an unscoped key
+/// (<see cref="RouteAccess.UnscopedKey"/>). Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
 /// </summary>
-public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer keys, IdentityService identities, IdentityTimeline timeline)
+public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService identities, IdentityTimeline timeline)
 {
     private const int MaxBodyBytes = 64 * 1024;
     private const string Actor = "api";
     private static readonly string[] KnownChannels = [Channels.WhatsApp, Channels.Discord, Channels.Telegram, Channels.Slack, Channels.Webhook];
 
     /// <summary><c>GET /api/identities?q=&amp;limit=</c>.</summary>
-    public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> SearchAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, cancellationToken) = (call.Request, call.Cancellation);
 
         if (!TryParseLimit(request.Query["limit"], out var limit))
         {
@@ -43,23 +42,19 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
     }
 
     /// <summary><c>GET /api/identities/{identity_id}</c>.</summary>
-    public async Task<IResult> GetAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         return await identities.GetAsync(identityId, cancellationToken) is { } identity ? Json(identity) : NotFound(identityId);
     }
 
     /// <summary><c>GET /api/identities/{identity_id}/links</c>: the identity's history of links, merges and unmerges, oldest first.</summary>
-    public async Task<IResult> HistoryAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> HistoryAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         if (await identities.GetAsync(identityId, cancellationToken) is null)
         {
@@ -70,12 +65,10 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
     }
 
     /// <summary><c>POST /api/identities/{identity_id}/handles {"channel", "handle", "instance"?, "is_primary"?}</c>.</summary>
-    public async Task<IResult> LinkHandleAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> LinkHandleAsync(ApiCall call)
     {
-        if (AuthorizeChange(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         var (body, error) = await ReadObjectAsync(request, ["channel", "handle", "instance", "is_primary"], cancellationToken);
         if (error is not null)
@@ -118,12 +111,10 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
     }
 
     /// <summary><c>POST /api/identities/{identity_id}/merge {"from_identity_id"}</c>.</summary>
-    public async Task<IResult> MergeAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> MergeAsync(ApiCall call)
     {
-        if (AuthorizeChange(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         var (body, error) = await ReadObjectAsync(request, ["from_identity_id"], cancellationToken);
         if (error is not null)
@@ -144,12 +135,10 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
     }
 
     /// <summary><c>POST /api/identities/{identity_id}/unmerge {"merge_id"}</c>.</summary>
-    public async Task<IResult> UnmergeAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> UnmergeAsync(ApiCall call)
     {
-        if (AuthorizeChange(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         var (body, error) = await ReadObjectAsync(request, ["merge_id"], cancellationToken);
         if (error is not null)
@@ -177,12 +166,10 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
     }
 
     /// <summary><c>PATCH /api/identities/{identity_id} {"display_name"?, "preferred_channel"?, "entity_type"?}</c>.</summary>
-    public async Task<IResult> PatchAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> PatchAsync(ApiCall call)
     {
-        if (AuthorizeChange(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         var (body, error) = await ReadObjectAsync(request, ["display_name", "preferred_channel", "entity_type"], cancellationToken);
         if (error is not null)
@@ -218,12 +205,10 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
     }
 
     /// <summary><c>GET /api/identities/{identity_id}/events?from=&amp;to=&amp;limit=&amp;continuation=</c>.</summary>
-    public async Task<IResult> EventsAsync(HttpRequest request, string identityId, CancellationToken cancellationToken)
+    public async Task<IResult> EventsAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         if (!TryParseLimit(request.Query["limit"], out var limit))
         {
@@ -246,7 +231,7 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
         }
 
         // A key scoped to some instances sees those instances' events only.
-        var readable = options.Instances.Keys.Where(i => keys.Authorize(request, i) is null).ToList();
+        var readable = call.Caller.Readable(options.Instances.Keys);
         try
         {
             var page = await timeline.ListAsync(identityId, readable, from, to, limit, request.Query["continuation"], cancellationToken);
@@ -256,19 +241,6 @@ public sealed class IdentitiesEndpoints(OmniOptions options, QueryKeyAuthorizer 
         {
             return ApiError.BadRequest(e.Message);
         }
-    }
-
-    /// <summary>Changes reach across instances, so they need a key that may read every configured instance.</summary>
-    private IResult? AuthorizeChange(HttpRequest request)
-    {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
-
-        return options.Instances.Keys.Any(i => keys.Authorize(request, i) is not null)
-            ? ApiError.Forbidden("changing identities needs a key that is not limited to some instances")
-            : null;
     }
 
     private static async Task<IResult> Guard(Func<Task<IResult>> action)

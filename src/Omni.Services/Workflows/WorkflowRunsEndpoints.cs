@@ -3,49 +3,44 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Events;
 using Omni.Engine.Json;
-using Omni.Services.Workflows;
+using Omni.Services.Configuration;
+using Omni.Services.Http;
 
-namespace Omni.Services.Http;
+namespace Omni.Services.Workflows;
 
 /// <summary>
 /// The action audit log (<c>GET /api/events/{event_id}/actions</c>: every run of the event; <c>GET /api/runs/{run_id}</c>)
 /// and external events (<c>POST /api/runs/{run_id}/events/{name}</c>, e.g. <c>resolved</c> for an escalation). The same
 /// on both hosts: they differ only in the <see cref="IWorkflowEventRaiser"/> that delivers the event.
 /// </summary>
-public sealed partial class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, WorkflowRunStore runs)
+public sealed partial class WorkflowRunsEndpoints(OmniOptions options, WorkflowRunStore runs)
 {
     /// <summary>The largest event payload accepted (it becomes part of the run's history).</summary>
     public const int MaxEventPayloadBytes = 16 * 1024;
 
-    public async Task<IResult> EventActionsAsync(HttpRequest request, string eventId, CancellationToken cancellationToken)
+    public async Task<IResult> EventActionsAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
-
+        ArgumentNullException.ThrowIfNull(call);
+        var eventId = call.Route("event_id");
         if (EventKey.InstanceOf(eventId) is not { } instance)
         {
             return ApiError.NotFound($"no event '{eventId}'");
         }
 
-        if (keys.Authorize(request, instance) is { } forbidden)
+        if (call.Caller.Forbid(instance) is { } forbidden)
         {
             return forbidden;
         }
 
-        var list = await runs.ListForEventAsync(instance, eventId, cancellationToken);
+        var list = await runs.ListForEventAsync(instance, eventId, call.Cancellation);
         return Results.Json(new { event_id = eventId, runs = list }, OmniJson.Options);
     }
 
-    public async Task<IResult> RunAsync(HttpRequest request, string runId, CancellationToken cancellationToken)
+    public async Task<IResult> RunAsync(ApiCall call)
     {
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
-
-        return await FindAsync(request, runId, cancellationToken) is { } run
+        ArgumentNullException.ThrowIfNull(call);
+        var runId = call.Route("run_id");
+        return await FindAsync(call.Caller, runId, call.Cancellation) is { } run
             ? Results.Json(run, OmniJson.Options)
             : ApiError.NotFound($"no run '{runId}'");
     }
@@ -53,16 +48,13 @@ public sealed partial class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, Workf
     /// <summary>
     /// Raises the external event <paramref name="name"/> (body: optional JSON, the payload later steps read as
     /// <c>steps.&lt;id&gt;.event</c>) to a run waiting for it: 202 when delivered, 409 when the run is not waiting for it.
+    /// The host's <see cref="IWorkflowEventRaiser"/> delivers it (the offline runner, or the run's Durable orchestration).
     /// </summary>
-    public async Task<IResult> RaiseEventAsync(
-        HttpRequest request, string runId, string name, IWorkflowEventRaiser raiser, CancellationToken cancellationToken)
+    public async Task<IResult> RaiseEventAsync(ApiCall call)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(raiser);
-        if (keys.Authorize(request) is { } denied)
-        {
-            return denied;
-        }
+        ArgumentNullException.ThrowIfNull(call);
+        var (request, runId, name, cancellationToken) = (call.Request, call.Route("run_id"), call.Route("name"), call.Cancellation);
+        var raiser = call.Resolve<IWorkflowEventRaiser>();
 
         if (!EventName().IsMatch(name))
         {
@@ -88,7 +80,7 @@ public sealed partial class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, Workf
             }
         }
 
-        if (await FindAsync(request, runId, cancellationToken) is not { } run)
+        if (await FindAsync(call.Caller, runId, cancellationToken) is not { } run)
         {
             return ApiError.NotFound($"no run '{runId}'");
         }
@@ -102,7 +94,7 @@ public sealed partial class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, Workf
         {
             RaiseResult.Delivered => Results.Json(new { run_id = runId, @event = name, delivered = true }, OmniJson.Options, statusCode: StatusCodes.Status202Accepted),
             RaiseResult.NotFound => ApiError.NotFound($"no run '{runId}'"),
-            _ => ApiError.Conflict(await FindAsync(request, runId, cancellationToken) is { } now ? NotWaiting(now, name) : $"run '{runId}' is not waiting for '{name}'"),
+            _ => ApiError.Conflict(await FindAsync(call.Caller, runId, cancellationToken) is { } now ? NotWaiting(now, name) : $"run '{runId}' is not waiting for '{name}'"),
         };
     }
 
@@ -114,9 +106,9 @@ public sealed partial class WorkflowRunsEndpoints(QueryKeyAuthorizer keys, Workf
     };
 
     /// <summary>The run among the instances the caller may read (run ids do not name their instance).</summary>
-    private async Task<WorkflowRunView?> FindAsync(HttpRequest request, string runId, CancellationToken cancellationToken)
+    private async Task<WorkflowRunView?> FindAsync(Caller caller, string runId, CancellationToken cancellationToken)
     {
-        foreach (var instance in keys.ReadableInstances(request))
+        foreach (var instance in caller.Readable(options.Instances.Keys))
         {
             if (await runs.GetAsync(instance, runId, cancellationToken) is { } run)
             {

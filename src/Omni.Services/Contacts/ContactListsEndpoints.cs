@@ -2,24 +2,26 @@ using Microsoft.AspNetCore.Http;
 using Omni.Engine.Identity;
 using Omni.Engine.Json;
 using Omni.Services.Configuration;
-using Omni.Services.Contacts;
+using Omni.Services.Http;
 using Omni.Services.Identity;
 
-namespace Omni.Services.Http;
+namespace Omni.Services.Contacts;
 
 /// <summary>
 /// Stored contact lists per instance, read by <c>guard.blocklist</c> (<c>blocked</c>) and <c>guard.contact_override.&lt;label&gt;</c>:
 /// list, add an entry, remove an entry. An entry is a handle of the instance's channel or an identity id; it is stored in
 /// canonical form (<see cref="ContactEntries"/>), so <c>5511999990001</c> and <c>5511999990001@s.whatsapp.net</c> are one
-/// entry. Behind a query key that may read the instance (<c>403</c> otherwise); unknown instance <c>404</c>; a bad list
+/// entry. Behind a query key that may read the instance (<see cref="RouteAccess.InstanceKey"/>: <c>403</c> otherwise); unknown instance <c>404</c>; a bad list
 /// name or entry <c>400</c> with the reason.
 /// </summary>
-public sealed class ContactListsEndpoints(OmniOptions options, QueryKeyAuthorizer keys, ContactListStore lists)
+public sealed class ContactListsEndpoints(OmniOptions options, ContactListStore lists)
 {
     /// <summary><c>GET /api/contact-lists/{instance}/{list}</c>: <c>{"instance", "list", "entries": [{entry, kind, added_at}]}</c>; empty when nobody wrote it.</summary>
-    public async Task<IResult> ListAsync(HttpRequest request, string instance, string list, CancellationToken cancellationToken)
+    public async Task<IResult> ListAsync(ApiCall call)
     {
-        if (Check(request, instance, list) is { } error)
+        ArgumentNullException.ThrowIfNull(call);
+        var (instance, list, cancellationToken) = (call.Route("instance"), call.Route("list"), call.Cancellation);
+        if (Check(instance, list) is { } error)
         {
             return error;
         }
@@ -29,9 +31,11 @@ public sealed class ContactListsEndpoints(OmniOptions options, QueryKeyAuthorize
     }
 
     /// <summary><c>PUT /api/contact-lists/{instance}/{list}/{entry}</c>: <c>201</c> when added, <c>200</c> when it was there already.</summary>
-    public async Task<IResult> PutAsync(HttpRequest request, string instance, string list, string entry, CancellationToken cancellationToken)
+    public async Task<IResult> PutAsync(ApiCall call)
     {
-        if (Check(request, instance, list) is { } error)
+        ArgumentNullException.ThrowIfNull(call);
+        var (instance, list, entry, cancellationToken) = (call.Route("instance"), call.Route("list"), call.Route("entry"), call.Cancellation);
+        if (Check(instance, list) is { } error)
         {
             return error;
         }
@@ -48,9 +52,11 @@ public sealed class ContactListsEndpoints(OmniOptions options, QueryKeyAuthorize
     }
 
     /// <summary><c>DELETE /api/contact-lists/{instance}/{list}/{entry}</c>: <c>{"removed": true|false}</c> (false: it was not on the list).</summary>
-    public async Task<IResult> DeleteAsync(HttpRequest request, string instance, string list, string entry, CancellationToken cancellationToken)
+    public async Task<IResult> DeleteAsync(ApiCall call)
     {
-        if (Check(request, instance, list) is { } error)
+        ArgumentNullException.ThrowIfNull(call);
+        var (instance, list, entry, cancellationToken) = (call.Route("instance"), call.Route("list"), call.Route("entry"), call.Cancellation);
+        if (Check(instance, list) is { } error)
         {
             return error;
         }
@@ -64,13 +70,8 @@ public sealed class ContactListsEndpoints(OmniOptions options, QueryKeyAuthorize
         return Json(new { instance, list, entry = canonical, removed }, StatusCodes.Status200OK);
     }
 
-    private IResult? Check(HttpRequest request, string instance, string list)
+    private IResult? Check(string instance, string list)
     {
-        if (keys.Authorize(request, instance) is { } denied)
-        {
-            return denied;
-        }
-
         if (!options.Instances.ContainsKey(instance))
         {
             return ApiError.NotFound($"no instance named '{instance}' is configured");

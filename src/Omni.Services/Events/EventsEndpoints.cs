@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Omni.Engine.Json;
+using Omni.Services.Http;
+using Omni.Services.Ingest;
+
+namespace Omni.Services.Events;
+
+/// <summary>The read side of events: filtered and paged lists, one event, its raw payload. The caller's key scopes each.</summary>
+public sealed class EventsEndpoints(EventStore events, EventQueryService queries, RawArchive archive, Configuration.OmniOptions options)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    private static readonly string[] ListParameters =
+    [
+        "instance", "channel", "conversation_id", "identity_id", "event_kind", "content_type", "sender_handle", "from_me",
+        "from", "to", "text_contains", "order", "limit", "continuation", "code",
+    ];
+
+    /// <summary>
+    /// <c>GET /api/events</c>: every filter optional and combinable; without <c>instance</c>, all instances the key may read, merged.
+    /// </summary>
+    public async Task<IResult> ListAsync(ApiCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var q = new QueryParameters(call.Request, ListParameters);
+        string? instance = q.Text("instance");
+        var query = new EventQuery
+        {
+            Channel = q.Text("channel"),
+            ConversationId = q.Text("conversation_id"),
+            IdentityId = q.Text("identity_id"),
+            EventKind = q.Text("event_kind"),
+            ContentType = q.Text("content_type"),
+            SenderHandle = q.Text("sender_handle"),
+            FromMe = q.Bool("from_me"),
+            From = q.Time("from"),
+            To = q.Time("to"),
+            TextContains = q.Text("text_contains"),
+            Ascending = q.Choice("order", "desc", "asc") == "asc",
+        };
+        var limit = q.Number("limit", DefaultLimit, 1, MaxLimit);
+        if ((q.Error ?? query.Validate()) is { } invalid)
+        {
+            return ApiError.BadRequest(invalid);
+        }
+
+        if (instance is not null && !options.Instances.ContainsKey(instance))
+        {
+            return ApiError.NotFound($"no instance named '{instance}' is configured");
+        }
+
+        var instances = instance is null ? call.Caller.Readable(options.Instances.Keys) : [instance];
+        return await PageAsync(() => queries.QueryAsync(query, instances, limit, q.Text("continuation"), call.Cancellation),
+            page => Json(new { events = page.Events, continuation = page.Continuation }));
+    }
+
+    /// <summary><c>GET /api/events/{event_id}</c>.</summary>
+    public async Task<IResult> GetAsync(ApiCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var eventId = call.Route("event_id");
+        var e = await events.GetAsync(eventId, call.Cancellation);
+        if (e is null)
+        {
+            return ApiError.NotFound($"no event '{eventId}'");
+        }
+
+        return call.Caller.Forbid(e.Instance) ?? Json(e);
+    }
+
+    /// <summary><c>GET /api/events/{event_id}/raw</c>: the archived bytes, exactly as received.</summary>
+    public async Task<IResult> GetRawAsync(ApiCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var eventId = call.Route("event_id");
+        var e = await events.GetAsync(eventId, call.Cancellation);
+        if (e is null)
+        {
+            return ApiError.NotFound($"no event '{eventId}'");
+        }
+
+        if (call.Caller.Forbid(e.Instance) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var raw = await archive.GetAsync(e.RawBlob, call.Cancellation);
+        return raw is null
+            ? ApiError.NotFound($"the archived payload {e.RawBlob} no longer exists (retention)")
+            : Results.Bytes(raw.Content.ToMemory(), raw.ContentType ?? "application/octet-stream");
+    }
+
+    /// <summary>Runs a paged read, answering 400 for a bad continuation token or a query too broad to serve.</summary>
+    public static async Task<IResult> PageAsync(Func<Task<EventPage>> read, Func<EventPage, IResult> answer)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(answer);
+        try
+        {
+            return answer(await read());
+        }
+        catch (ArgumentException e)
+        {
+            return ApiError.BadRequest(e.Message);
+        }
+        catch (QueryTooBroadException e)
+        {
+            return ApiError.BadRequest(e.Message);
+        }
+    }
+
+    /// <summary>Parses an optional <c>limit</c> of 1 to <see cref="MaxLimit"/> (default <see cref="DefaultLimit"/>).</summary>
+    public static bool TryParseLimit(string? text, out int limit)
+    {
+        limit = DefaultLimit;
+        return string.IsNullOrEmpty(text) ||
+               (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit);
+    }
+
+    private static IResult Json(object value) => Results.Json(value, OmniJson.Options);
+}

@@ -1,0 +1,39 @@
+namespace Omni.Services.Http;
+
+/// <summary>
+/// Who is calling a route, once <see cref="ApiDispatcher"/> has checked the route's <see cref="RouteAccess"/>: nobody
+/// in particular (anonymous and webhook routes), or the holder of a query key that may read some instances or all.
+/// Handlers scope what they return with it; they never read keys themselves.
+/// </summary>
+public sealed class Caller
+{
+    private readonly IReadOnlySet<string>? _instances;
+
+    private Caller(string? keyName, IReadOnlySet<string>? instances)
+    {
+        KeyName = keyName;
+        _instances = instances;
+    }
+
+    /// <summary>The caller of an anonymous or webhook route: reads nothing behind a key.</summary>
+    public static Caller Nobody { get; } = new(null, new HashSet<string>());
+
+    /// <summary>A query key: <paramref name="instances"/> empty means every instance.</summary>
+    public static Caller WithKey(string keyName, IReadOnlyCollection<string> instances) =>
+        new(keyName, instances.Count == 0 ? null : new HashSet<string>(instances, StringComparer.Ordinal));
+
+    /// <summary>The name of the key under <c>Omni:Keys</c> (for audit lines), or null.</summary>
+    public string? KeyName { get; }
+
+    /// <summary>A key not limited to some instances.</summary>
+    public bool IsUnscoped => KeyName is not null && _instances is null;
+
+    public bool CanRead(string instance) => KeyName is not null && (_instances is null || _instances.Contains(instance));
+
+    /// <summary>Null when the caller may read <paramref name="instance"/>, else the 403 to answer.</summary>
+    public Microsoft.AspNetCore.Http.IResult? Forbid(string instance) =>
+        CanRead(instance) ? null : ApiError.Forbidden($"this key may not read instance '{instance}'");
+
+    /// <summary>Of <paramref name="configured"/>, the instances this caller may read, in ordinal order.</summary>
+    public IReadOnlyList<string> Readable(IEnumerable<string> configured) => [.. configured.Where(CanRead).Order(StringComparer.Ordinal)];
+}
