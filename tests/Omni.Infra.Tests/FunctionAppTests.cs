@@ -8,6 +8,22 @@ public class FunctionAppTests
     private static JsonObject Site => CompiledInfra.PropertiesOf("Microsoft.Web/sites");
 
     [Fact]
+    public void Site_CarriesTheAzdServiceTag_OfTheServiceAzureYamlDeploys()
+    {
+        var site = Assert.Single(DeploymentSnapshot.OfType("Microsoft.Web/sites"));
+        Assert.Equal("api", site["tags"]?["azd-service-name"]?.GetValue<string>());
+        Assert.Equal("test", site["tags"]?["environment"]?.GetValue<string>()); // the deployment's own tags are kept
+
+        var azureYaml = File.ReadAllLines(Path.Combine(BicepCli.RepositoryRoot, "azure.yaml"));
+        var services = Array.IndexOf(azureYaml, "services:");
+        Assert.True(services >= 0, "azure.yaml has no services section");
+        Assert.Equal("  api:", azureYaml[services + 1]);
+        Assert.Contains("    project: ./src/Omni.Functions", azureYaml);
+        Assert.Contains("    host: function", azureYaml);
+        Assert.Contains("  path: infra", azureYaml);
+    }
+
+    [Fact]
     public void Site_HttpsOnly_IsOn() => Literal.True(Site["httpsOnly"], "function app httpsOnly");
 
     [Fact]
