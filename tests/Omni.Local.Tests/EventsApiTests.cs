@@ -76,6 +76,33 @@ public sealed class EventsApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Bug_RawPayloadHandsAnyQueryKeyTheEvolutionApiKey()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var body = EvolutionPayloads.Text("3EB0REDACT0000001", "the apikey is in the envelope");
+        Assert.Contains("\"apikey\": \"test-apikey\"", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        await host.IngestAsync(body);
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        var eventId = Assert.Single(await host.ListEventsAsync()).GetProperty("event_id").GetString()!;
+
+        // An agent's key (no raw scope) gets the payload with the credential replaced, and nothing else changed.
+        using var agent = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        agent.DefaultRequestHeaders.Add("x-functions-key", OmniHost.AgentKey);
+        using var redacted = await agent.GetAsync($"/api/events/{eventId}/raw");
+        Assert.Equal(HttpStatusCode.OK, redacted.StatusCode);
+        Assert.Equal("1", redacted.Headers.GetValues("x-omni-redacted").Single());
+        var text = await redacted.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("test-apikey", text, StringComparison.Ordinal);
+        var json = JsonSerializer.Deserialize<JsonElement>(text);
+        Assert.Equal("[redacted]", json.GetProperty("apikey").GetString());
+        Assert.Equal("the apikey is in the envelope", json.GetProperty("data").GetProperty("message").GetProperty("conversation").GetString());
+
+        // A key with the raw scope still reads the archive byte for byte.
+        using var raw = await host.Client.GetAsync($"/api/events/{eventId}/raw");
+        Assert.Equal(body, await raw.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Event_WithTextTooLargeForATableProperty_IsStoredThroughABlobAndReadBackWhole()
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);

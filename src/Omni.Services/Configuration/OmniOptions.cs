@@ -105,6 +105,9 @@ public sealed class QueryKeyOptions
 
     /// <summary>Comma-separated instance names this key may read; empty means all.</summary>
     public string? Instances { get; init; }
+
+    /// <summary>Comma-separated extra rights: <c>raw</c> reads archived payloads unredacted (<c>GET /api/events/{id}/raw</c>).</summary>
+    public string? Scopes { get; init; }
 }
 
 public sealed class IngestOptions

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Json;
+using Omni.Engine.Webhooks;
 using Omni.Services.Http;
 using Omni.Services.Ingest;
 
@@ -70,7 +71,10 @@ public sealed class EventsEndpoints(EventStore events, EventQueryService queries
         return call.Caller.Forbid(e.Instance) ?? Json(e);
     }
 
-    /// <summary><c>GET /api/events/{event_id}/raw</c>: the archived bytes, exactly as received.</summary>
+    /// <summary>
+    /// <c>GET /api/events/{event_id}/raw</c>: the archived payload with provider credentials redacted
+    /// (<see cref="CredentialRedaction"/>), or exactly as received for a key with the <c>raw</c> scope.
+    /// </summary>
     public async Task<IResult> GetRawAsync(ApiCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -87,10 +91,28 @@ public sealed class EventsEndpoints(EventStore events, EventQueryService queries
         }
 
         var raw = await archive.GetAsync(e.RawBlob, call.Cancellation);
-        return raw is null
-            ? ApiError.NotFound($"the archived payload {e.RawBlob} no longer exists (retention)")
-            : Results.Bytes(raw.Content.ToMemory(), raw.ContentType ?? "application/octet-stream");
+        if (raw is null)
+        {
+            return ApiError.NotFound($"the archived payload {e.RawBlob} no longer exists (retention)");
+        }
+
+        if (call.Caller.ReadsRaw)
+        {
+            return Results.Bytes(raw.Content.ToMemory(), raw.ContentType ?? "application/octet-stream");
+        }
+
+        // Provider credentials (Evolution's apikey sends messages as the user) never reach a key without the raw scope.
+        if (CredentialRedaction.Redact(e.Provider, raw.Content.ToMemory().Span) is not { } redacted)
+        {
+            return ApiError.Forbidden($"the archived payload is not JSON, so its credentials cannot be redacted; a key with the '{Caller.RawScope}' scope reads it as received");
+        }
+
+        call.Request.HttpContext.Response.Headers[RedactedHeader] = redacted.Redacted.ToString(CultureInfo.InvariantCulture);
+        return Results.Bytes(redacted.Json, "application/json");
     }
+
+    /// <summary>How many credential values a redacted raw payload had replaced.</summary>
+    public const string RedactedHeader = "x-omni-redacted";
 
     /// <summary>Runs a paged read, answering 400 for a bad continuation token or a query too broad to serve.</summary>
     public static async Task<IResult> PageAsync(Func<Task<EventPage>> read, Func<EventPage, IResult> answer)

@@ -9,18 +9,25 @@ public sealed class Caller
 {
     private readonly IReadOnlySet<string>? _instances;
 
-    private Caller(string? keyName, IReadOnlySet<string>? instances)
+    private Caller(string? keyName, IReadOnlySet<string>? instances, bool readsRaw = false)
     {
         KeyName = keyName;
         _instances = instances;
+        ReadsRaw = readsRaw;
     }
+
+    /// <summary>The key's scope that lets it read archived payloads as received, credentials included.</summary>
+    public const string RawScope = "raw";
 
     /// <summary>The caller of an anonymous or webhook route: reads nothing behind a key.</summary>
     public static Caller Nobody { get; } = new(null, new HashSet<string>());
 
     /// <summary>A query key: <paramref name="instances"/> empty means every instance.</summary>
-    public static Caller WithKey(string keyName, IReadOnlyCollection<string> instances) =>
-        new(keyName, instances.Count == 0 ? null : new HashSet<string>(instances, StringComparer.Ordinal));
+    public static Caller WithKey(string keyName, IReadOnlyCollection<string> instances, IReadOnlyCollection<string>? scopes = null) =>
+        new(keyName, instances.Count == 0 ? null : new HashSet<string>(instances, StringComparer.Ordinal), scopes?.Contains(RawScope) == true);
+
+    /// <summary>True when the key carries the <see cref="RawScope"/>: raw payloads are answered unredacted.</summary>
+    public bool ReadsRaw { get; }
 
     /// <summary>The name of the key under <c>Omni:Keys</c> (for audit lines), or null.</summary>
     public string? KeyName { get; }

@@ -33,7 +33,8 @@ public sealed class QueryKeyAuthorizer(OmniOptions options)
             if (!string.IsNullOrEmpty(key.Secret) && EvolutionWebhookAuthentication.FixedTimeEquals(presented, key.Secret))
             {
                 var instances = (key.Instances ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                return (Caller.WithKey(name, instances), null);
+                var scopes = (key.Scopes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                return (Caller.WithKey(name, instances, scopes), null);
             }
         }
 

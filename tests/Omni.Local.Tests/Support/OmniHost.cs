@@ -42,6 +42,9 @@ public sealed class OmniHost : IAsyncDisposable
 
     public IngestQueueConsumer Consumer => Services.GetRequiredService<IngestQueueConsumer>();
 
+    /// <summary>An unscoped query key without the <c>raw</c> scope, as an agent would hold.</summary>
+    public const string AgentKey = "agent-key-for-tests";
+
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
 
     public static async Task<OmniHost> StartAsync(
@@ -58,6 +61,8 @@ public sealed class OmniHost : IAsyncDisposable
             [$"Omni:Instances:{Instance}:WebhookSecret"] = WebhookSecret,
             ["Omni:Instances:nosecret:Provider"] = "evolution",
             ["Omni:Keys:tests:Secret"] = QueryKey,
+            ["Omni:Keys:tests:Scopes"] = "raw", // reads archived payloads as received; AgentKey does not
+            ["Omni:Keys:agent:Secret"] = AgentKey,
             ["Omni:Normalizer:Enabled"] = consumer ? "true" : "false",
             ["Omni:Normalizer:VisibilityTimeout"] = "00:00:05",
             ["Omni:Normalizer:RetryDelay"] = "00:00:00",
