@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Omni.Engine.Events;
+using Omni.Engine.Normalization;
 using Omni.Services.Events;
 using Omni.Services.Storage;
 
@@ -69,7 +70,9 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
     public static string QuarantineClass(string reason) => reason switch
     {
         _ when reason.StartsWith("body is empty", StringComparison.Ordinal) => "empty_body",
-        _ when reason.StartsWith("body is not valid JSON", StringComparison.Ordinal) => "not_json",
+        _ when reason.StartsWith(JsonPayload.NotJson, StringComparison.Ordinal) => "not_json",
+        _ when reason.StartsWith(JsonPayload.NotUtf8, StringComparison.Ordinal) => "not_utf8",
+        _ when reason.StartsWith(JsonPayload.TooDeep, StringComparison.Ordinal) => "too_deep",
         _ when reason.StartsWith("body is a JSON", StringComparison.Ordinal) => "not_an_object",
         _ when reason.StartsWith("the archived payload", StringComparison.Ordinal) => "blob_missing",
         _ when reason.StartsWith("no normalizer", StringComparison.Ordinal) => "no_normalizer",

@@ -9,8 +9,8 @@ namespace Omni.Engine.Normalization.Evolution;
 /// events with the same ids.
 /// </summary>
 /// <remarks>
-/// Quarantine is only for bodies that are not an Evolution envelope at all: empty, not JSON, or JSON whose top
-/// level is not an object. A well-formed object with an unknown event name or an unknown message type becomes
+/// Quarantine is only for bodies that are not an Evolution envelope at all: empty, not UTF-8, not JSON (or nested
+/// deeper than <see cref="JsonPayload.MaxDepth"/>), or JSON whose top level is not an object. A well-formed object with an unknown event name or an unknown message type becomes
 /// <c>unknown</c> events, never nothing.
 /// </remarks>
 public sealed class EvolutionNormalizer : IPayloadNormalizer
@@ -27,14 +27,10 @@ public sealed class EvolutionNormalizer : IPayloadNormalizer
             return NormalizationResult.Quarantine("body is empty: an Evolution webhook is a JSON object");
         }
 
-        JsonDocument document;
-        try
+        var (parsed, problem) = JsonPayload.Parse(body);
+        if (parsed is not { } document)
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException exception)
-        {
-            return NormalizationResult.Quarantine("body is not valid JSON: " + exception.Message);
+            return NormalizationResult.Quarantine(problem!);
         }
 
         using (document)
