@@ -271,7 +271,7 @@ public static partial class OpenApiDocument
             ["type"] = "apiKey",
             ["in"] = "header",
             ["name"] = QueryKeyAuthorizer.Header,
-            ["description"] = "a query key (Omni:Keys:<name>:Secret); a key with Omni:Keys:<name>:Instances reads only those instances",
+            ["description"] = "a query key (Omni:Keys:<name>:Secret); one with Omni:Keys:<name>:Instances reads only those instances, one with Scopes=raw reads raw payloads unredacted",
         },
         ["queryKeyCode"] = new JsonObject
         {
