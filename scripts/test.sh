@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The test command: installs Azurite (npm ci), builds every project (the Azure Functions host included, with its
-# source generators and the Functions and Durable analyzers) with warnings as errors, runs every test suite (the
-# suites start Azurite themselves, in memory on loopback) and ends with "N passed, N failed". A failed restore or
-# build fails it.
+# The test command: installs Azurite and Redocly CLI (npm ci), lints docs/openapi.json, builds every project (the
+# Azure Functions host included, with its source generators and the Functions and Durable analyzers) with warnings as
+# errors, runs every test suite (the suites start Azurite themselves, in memory on loopback) and ends with
+# "N passed, N failed". A failed lint, restore or build fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-if [ ! -x node_modules/.bin/azurite ]; then
+if [ ! -x node_modules/.bin/azurite ] || [ ! -x node_modules/.bin/redocly ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The OpenAPI contract is valid (Redocly, every recommended rule an error); the tests keep it equal to what is served.
+bash scripts/openapi-lint.sh
 
 dotnet build Omni.sln -c Release -nologo -clp:ErrorsOnly
 

@@ -13,6 +13,9 @@ public sealed class QueryKeyAuthorizer(OmniOptions options)
 {
     public const string Header = "x-functions-key";
 
+    /// <summary>The query parameter that carries the key when the header is absent.</summary>
+    public const string QueryParameter = "code";
+
     /// <summary>The caller the presented key stands for, or the 401 to answer.</summary>
     public (Caller? Caller, IResult? Error) Authenticate(HttpRequest request)
     {
@@ -20,7 +23,7 @@ public sealed class QueryKeyAuthorizer(OmniOptions options)
         string? presented = request.Headers[Header];
         if (string.IsNullOrEmpty(presented))
         {
-            presented = request.Query["code"];
+            presented = request.Query[QueryParameter];
         }
 
         if (string.IsNullOrEmpty(presented))
