@@ -24,7 +24,12 @@ public static class OmniLocalApp
         }
 
         // Omni enforces its own body limit (Omni:Ingest:MaxBodyBytes) to answer 413 in its error shape.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // The request line may be long enough for Omni to answer 414 itself, in its error shape (ApiFallback.MaxUrlLength).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestLineSize = 1024 * 1024;
+        });
 
         builder.Services.AddHostedService<LocalStorageStartup>();
         builder.Services.AddOmni(builder.Configuration);

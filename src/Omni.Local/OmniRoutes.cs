@@ -8,6 +8,18 @@ public static class OmniRoutes
 {
     public static WebApplication MapOmniRoutes(this WebApplication app)
     {
+        // A URL too long for any route answers 414 in the error shape before routing (Kestrel's own limit is raised above it).
+        app.Use(async (context, next) =>
+        {
+            if (ApiFallback.TooLong(context.Request) is { } tooLong)
+            {
+                await tooLong.ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+
         var api = app.MapGroup("/" + ApiRoutes.Prefix);
         foreach (var route in ApiRoutes.All)
         {
@@ -15,6 +27,8 @@ public static class OmniRoutes
                 .WithName(route.Name);
         }
 
+        // Whatever no route takes (an unknown path, another verb) answers in the error shape, not with an empty body.
+        app.MapFallback((HttpRequest request) => ApiFallback.NoRoute(request));
         return app;
     }
 

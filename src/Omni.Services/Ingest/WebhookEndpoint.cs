@@ -38,7 +38,7 @@ public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry norm
             !string.Equals(config.Provider, provider, StringComparison.Ordinal) ||
             !normalizers.Supports(provider))
         {
-            return ApiError.NotFound($"no {provider} instance named '{instance}' is configured");
+            return ApiError.NotFound($"no {Shorten(provider)} instance named '{Shorten(instance)}' is configured");
         }
 
         var auth = Authenticate(provider, config, request);
@@ -72,6 +72,8 @@ public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry norm
             time.GetUtcNow()),
         _ => WebhookAuthResult.Fail($"no authentication scheme is defined for provider '{provider}'"),
     };
+
+    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private static IResult TooLarge(long limit) => ApiError.TooLarge($"the body exceeds the {limit} byte limit");
 }
