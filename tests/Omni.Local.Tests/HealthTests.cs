@@ -28,12 +28,13 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
         Assert.Empty(body.GetProperty("failing").EnumerateArray());
-        foreach (var check in new[] { "blob", "queue", "poison", "workflow_runs_poison", "table" })
+        foreach (var check in new[] { "blob", "queue", "workflow_runs", "poison", "workflow_runs_poison", "table" })
         {
             Assert.Equal("healthy", body.GetProperty("checks").GetProperty(check).GetProperty("status").GetString());
         }
 
         Assert.Equal(0, body.GetProperty("checks").GetProperty("queue").GetProperty("depth").GetInt64());
+        Assert.Equal(0, body.GetProperty("checks").GetProperty("workflow_runs").GetProperty("depth").GetInt64());
         Assert.Equal(0, body.GetProperty("checks").GetProperty("poison").GetProperty("depth").GetInt64());
         Assert.False(body.TryGetProperty("last_normalized_at", out _), text);
 
@@ -112,6 +113,41 @@ public sealed class HealthTests(AzuriteFixture azurite)
         Assert.Equal(2, body.GetProperty("checks").GetProperty("queue").GetProperty("depth").GetInt64());
         Assert.Equal(1, body.GetProperty("checks").GetProperty("poison").GetProperty("depth").GetInt64());
         Assert.Equal(1, body.GetProperty("checks").GetProperty("workflow_runs_poison").GetProperty("depth").GetInt64());
+    }
+
+    [Fact]
+    public async Task Bug_HealthStaysHealthyWithMessagesInPoison()
+    {
+        // No thresholds configured: the defaults apply (any poisoned message, 1,000 waiting).
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: NoCache);
+        var runsPoison = host.Storage.Queues.GetQueueClient(host.Storage.Names.WorkflowRunsPoisonQueue);
+        await runsPoison.CreateIfNotExistsAsync();
+        await runsPoison.SendMessageAsync("{}");
+
+        var (status, body, text) = await GetHealthAsync(host);
+        Assert.True(status == HttpStatusCode.ServiceUnavailable, text);
+        Assert.Equal(["workflow_runs_poison"], body.GetProperty("failing").EnumerateArray().Select(f => f.GetString()!));
+        Assert.Equal("1 messages waiting; the limit is 0", body.GetProperty("checks").GetProperty("workflow_runs_poison").GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Health_WorkflowRunsQueueOverItsLimit_503()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: new Dictionary<string, string?>(NoCache)
+        {
+            ["Omni:Health:MaxWorkflowRunsQueueDepth"] = "1",
+        });
+        var runs = host.Storage.Queues.GetQueueClient(host.Storage.Names.WorkflowRunsQueue);
+        await runs.CreateIfNotExistsAsync();
+        await runs.SendMessageAsync("{}");
+        var (status, _, text) = await GetHealthAsync(host);
+        Assert.True(status == HttpStatusCode.OK, text); // at the limit
+
+        await runs.SendMessageAsync("{}");
+        (status, var body, text) = await GetHealthAsync(host);
+        Assert.True(status == HttpStatusCode.ServiceUnavailable, text);
+        Assert.Equal(["workflow_runs"], body.GetProperty("failing").EnumerateArray().Select(f => f.GetString()!));
+        Assert.Equal(2, body.GetProperty("checks").GetProperty("workflow_runs").GetProperty("depth").GetInt64());
     }
 
     [Fact]

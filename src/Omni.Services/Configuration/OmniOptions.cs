@@ -153,11 +153,14 @@ public sealed class NormalizerOptions
 
 public sealed class HealthOptions
 {
-    /// <summary>Above this many messages waiting on <c>ingest</c>, health answers 503. Unset: reported, never unhealthy.</summary>
-    public int? MaxIngestQueueDepth { get; init; }
+    /// <summary>Above this many messages waiting on <c>ingest</c>, health answers 503 (a normalizer that is not keeping up). Default 1,000.</summary>
+    public int? MaxIngestQueueDepth { get; init; } = 1000;
 
-    /// <summary>Above this many messages on <c>ingest-poison</c>, health answers 503. Unset: reported, never unhealthy.</summary>
-    public int? MaxPoisonQueueDepth { get; init; }
+    /// <summary>Above this many messages waiting on <c>workflow-runs</c>, health answers 503 (runs not starting). Default 1,000.</summary>
+    public int? MaxWorkflowRunsQueueDepth { get; init; } = 1000;
+
+    /// <summary>Above this many messages on any poison queue, health answers 503. Default 0: one poisoned message is news.</summary>
+    public int? MaxPoisonQueueDepth { get; init; } = 0;
 
     /// <summary>How long one health result is reused (the route is anonymous; this bounds its storage traffic).</summary>
     public TimeSpan CacheFor { get; init; } = TimeSpan.FromSeconds(5);

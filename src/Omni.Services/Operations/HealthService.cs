@@ -6,9 +6,9 @@ namespace Omni.Services.Operations;
 
 /// <summary>
 /// What <c>GET /api/health</c> reports: each storage service probed with one cheap call (the raw container's
-/// existence, the ingest queue's, its poison queue's and the workflow-runs poison queue's properties, one point read of the normalizer heartbeat row), the queue
-/// depths, and when the normalizer last stored an event. Healthy unless a probe fails or a configured depth limit is
-/// exceeded. The report names no instance, account or URI and carries no exception text, only status and error
+/// existence, the properties of the ingest and workflow-runs queues and of both poison queues, one point read of the
+/// normalizer heartbeat row), the queue depths, and when the normalizer last stored an event. Healthy unless a probe
+/// fails or a depth passes its limit (<see cref="HealthOptions"/>: by default 1,000 waiting and any poisoned message). The report names no instance, account or URI and carries no exception text, only status and error
 /// codes, because the route is anonymous. Results are cached for <see cref="HealthOptions.CacheFor"/>, so probing
 /// the route in a loop does not turn into storage traffic.
 /// </summary>
@@ -47,6 +47,8 @@ public sealed class HealthService(OmniStorage storage, NormalizerHeartbeat heart
             await storage.RawArchive.ExistsAsync(ct) ? Ok() : Fail("the raw archive container does not exist"), cancellationToken);
         var queue = ProbeAsync(settings, async ct =>
             Depth((await storage.IngestQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount, settings.MaxIngestQueueDepth), cancellationToken);
+        var runs = ProbeAsync(settings, ct => QueueDepthAsync(
+            storage.Queues.GetQueueClient(storage.Names.WorkflowRunsQueue), settings.MaxWorkflowRunsQueueDepth, ct), cancellationToken);
         var poison = ProbeAsync(settings, ct => PoisonDepthAsync(storage.IngestPoisonQueue, settings, ct), cancellationToken);
         var runsPoison = ProbeAsync(settings, ct => PoisonDepthAsync(
             storage.Queues.GetQueueClient(storage.Names.WorkflowRunsPoisonQueue), settings, ct), cancellationToken);
@@ -60,6 +62,7 @@ public sealed class HealthService(OmniStorage storage, NormalizerHeartbeat heart
         {
             ["blob"] = await blob,
             ["queue"] = await queue,
+            ["workflow_runs"] = await runs,
             ["poison"] = await poison,
             ["workflow_runs_poison"] = await runsPoison,
             ["table"] = await table,
@@ -94,15 +97,19 @@ public sealed class HealthService(OmniStorage storage, NormalizerHeartbeat heart
     }
 
     /// <summary>A poison queue's depth; a queue not created yet is empty (the Functions runtime creates it on the first poisoned message).</summary>
-    private static async Task<HealthCheck> PoisonDepthAsync(Azure.Storage.Queues.QueueClient queue, HealthOptions settings, CancellationToken cancellationToken)
+    private static Task<HealthCheck> PoisonDepthAsync(Azure.Storage.Queues.QueueClient queue, HealthOptions settings, CancellationToken cancellationToken) =>
+        QueueDepthAsync(queue, settings.MaxPoisonQueueDepth, cancellationToken);
+
+    /// <summary>A queue's approximate depth against its limit; a queue not created yet is empty.</summary>
+    private static async Task<HealthCheck> QueueDepthAsync(Azure.Storage.Queues.QueueClient queue, int? limit, CancellationToken cancellationToken)
     {
         try
         {
-            return Depth((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, settings.MaxPoisonQueueDepth);
+            return Depth((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount, limit);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            return Depth(0, settings.MaxPoisonQueueDepth);
+            return Depth(0, limit);
         }
     }
 
