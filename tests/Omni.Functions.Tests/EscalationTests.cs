@@ -115,4 +115,27 @@ public sealed class EscalationTests(AzuriteFixture azurite)
         Assert.Contains("is completed", ErrorMessage(again.Body), StringComparison.Ordinal);
         Assert.Single(host.Server.Requests(Providers.SendTextPath));
     }
+
+    /// <summary>
+    /// Regression: RunWorkflow waited with <c>WaitForExternalEvent&lt;JsonElement&gt;</c>, and Durable cannot unbox an event
+    /// raised without data (null) into a struct: the orchestration failed with a NullReferenceException and the run record
+    /// stayed "waiting" for good. The offline runner takes a null payload (steps.escalate.event is null).
+    /// </summary>
+    [Fact]
+    public async Task RunWorkflow_EscalationResolvedWithoutABody_RunResumesAndRepliesWithAnEmptyNote()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite, [EscalateWorkflow]);
+        host.Server.AnswerSendText();
+        host.Server.AcceptPosts(HookPath);
+        var run = Assert.Single(await host.IngestAsync(Providers.Text("refund, please")));
+        await host.RunWhenAsync(run.RunId, r => r.Status == RunStatuses.Waiting);
+
+        Assert.Equal(StatusCodes.Status202Accepted, (await RaiseAsync(host, run.RunId, "resolved", null)).Status); // the body is optional
+
+        var done = await host.CompletionAsync(run.RunId);
+        Assert.Equal(RunOutcomes.Completed, done.Outcome);
+        Assert.Equal("Resolved: ", Assert.Single(host.Server.Requests(Providers.SendTextPath)).Json().GetProperty("text").GetString());
+        var audited = await host.RunAsync(run.RunId);
+        Assert.Equal((RunStatuses.Completed, RunOutcomes.Completed), (audited.Status, audited.Outcome));
+    }
 }

@@ -121,7 +121,9 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
 
                     using (var cancel = new CancellationTokenSource())
                     {
-                        var received = context.WaitForExternalEvent<JsonElement>(wait.Name, cancel.Token);
+                        // Nullable: an event raised without data (POST /api/runs/{id}/events/{name} with no body) arrives as
+                        // null, which Durable cannot unbox into a JsonElement (the orchestration would fail).
+                        var received = context.WaitForExternalEvent<JsonElement?>(wait.Name, cancel.Token);
                         var deadline = context.CreateTimer(wait.Deadline.UtcDateTime, cancel.Token);
                         var winner = await Task.WhenAny(received, deadline);
                         cancel.Cancel(); // cancel the loser (synchronously, as Durable's samples do)
