@@ -87,4 +87,25 @@ public sealed class FollowUpTests(AzuriteFixture azurite)
         Assert.Equal(RunStatuses.Completed, (await host.RunAsync(run.RunId)).Status);
         Assert.Single(host.Server.Requests(HookPath));
     }
+
+    [Fact]
+    public async Task RunWorkflow_FollowUpReplyProcessedBeforeTheRunWaited_WaitingActivityReturnsItAndNoReminderIsSent()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite, [RemindWorkflow]);
+        host.Server.AcceptPosts(HookPath);
+        var own = Providers.Text("can you send the file?", fromMe: true, at: DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(20));
+        var reply = Providers.Text("sent!");
+
+        // The contact's reply is processed first (the own message's run starts late, e.g. behind a queue backlog): no run
+        // waits yet, so the trigger raises nothing; RunWaitingActivity finds the reply when the run starts waiting.
+        Assert.Empty(await host.IngestAsync(reply));
+        var run = Assert.Single(await host.IngestAsync(own));
+        var done = await host.CompletionAsync(run.RunId);
+
+        Assert.Equal(("remind", StepStatuses.Skipped), (Assert.Single(done.Steps).StepId, done.Steps[0].Status));
+        var audited = await host.RunAsync(run.RunId);
+        Assert.True(audited.CompletedAt < own.OccurredAt!.Value.AddMinutes(1), "completed before the reminder was due");
+        Assert.Empty(audited.Audit);
+        Assert.Empty(host.Server.Requests(HookPath));
+    }
 }

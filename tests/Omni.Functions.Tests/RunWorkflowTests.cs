@@ -31,6 +31,25 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
             with: { text: "{{ steps.ask-agent.output.text }}" }
         """;
 
+    /// <summary>Replies to the newest text of a burst only: <c>guard.debounce</c> defers each run on a durable timer, then asks again.</summary>
+    private const string DebouncedReply = """
+        id: debounced-reply
+        version: 1
+        scope: demo
+        trigger:
+          event_kinds: [message]
+          content_types: [text]
+          when: "!from_me && !is_group"
+        steps:
+          - id: settle
+            action: guard.debounce
+            with: { window: 2s }
+          - id: reply
+            action: route.reply
+            with: { text: "Got: {{ text }}" }
+            retry: { max_attempts: 2, first_delay: 1s, backoff: 1.0, max_delay: 1s }
+        """;
+
     [Fact]
     public async Task RunWorkflow_DirectText_OneAgentReplySentAndEveryStepAudited()
     {
@@ -180,5 +199,52 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
         var step = audited.Steps.Single(s => s.StepId == "transcribe");
         Assert.Equal((StepStatuses.Completed, "openai"), (step.Status, step.Provider));
         Assert.Equal(["groq", "openai"], step.ProvidersTried);
+    }
+
+    [Fact]
+    public async Task RunWorkflow_DebouncedBurst_EachRunWaitsOnATimerAndOnlyTheNewestTextIsAnswered()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite, [DebouncedReply]);
+        host.Server.AnswerSendText();
+        var now = DateTimeOffset.UtcNow;
+        var first = Providers.Text("oi", at: now);
+        var second = Providers.Text("tudo bem?", at: now.AddMilliseconds(300));
+
+        var firstRun = Assert.Single(await host.IngestAsync(first));
+        var secondRun = Assert.Single(await host.IngestAsync(second));
+        var deferred = await host.RunWhenAsync(firstRun.RunId, r => r.Status == RunStatuses.Waiting);
+        Assert.Null(deferred.WaitingFor); // a timer (RunWaitingActivity for a StartTimer), not an event
+        Assert.Equal(first.OccurredAt!.Value.AddSeconds(2), deferred.WaitingUntil!.Value, TimeSpan.FromMilliseconds(1));
+
+        var coalesced = await host.CompletionAsync(firstRun.RunId);
+        var answered = await host.CompletionAsync(secondRun.RunId);
+
+        Assert.Equal(RunOutcomes.Skipped, coalesced.Outcome);
+        Assert.Contains("coalesced into " + second.EventId, coalesced.Reason, StringComparison.Ordinal);
+        Assert.Equal(RunOutcomes.Completed, answered.Outcome);
+        Assert.Equal("Got: tudo bem?", Assert.Single(host.Server.Requests(Providers.SendTextPath)).Json().GetProperty("text").GetString());
+        Assert.Equal([("settle", "completed"), ("settle", "completed")], (await host.RunAsync(firstRun.RunId)).Audit.Select(a => (a.StepId, a.Status)));
+        Assert.Equal([("settle", "completed"), ("settle", "completed"), ("reply", "completed")],
+            (await host.RunAsync(secondRun.RunId)).Audit.Select(a => (a.StepId, a.Status)));
+    }
+
+    [Fact]
+    public async Task RunWorkflow_SendTextAnswers503Once_ReplyRetriedAndDeliveredOnce()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite, [DebouncedReply]);
+        host.Server.Given(Request.Create().WithPath(Providers.SendTextPath).UsingPost()).InScenario("evolution").WillSetStateTo("up")
+            .RespondWith(Response.Create().WithStatusCode(503).WithBodyAsJson(new { status = 503, error = "Service Unavailable", response = new { message = "Connection Closed" } }));
+        host.Server.Given(Request.Create().WithPath(Providers.SendTextPath).UsingPost()).InScenario("evolution").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { remoteJid = Providers.ContactJid, fromMe = true, id = "3EB0RETRY0000001" }, status = "PENDING" }));
+        var evt = Providers.Text("oi", at: DateTimeOffset.UtcNow.AddSeconds(-2)); // its debounce window is over
+
+        var run = Assert.Single(await host.IngestAsync(evt));
+        var done = await host.CompletionAsync(run.RunId);
+
+        Assert.Equal(RunOutcomes.Completed, done.Outcome);
+        Assert.Equal(2, host.Server.Requests(Providers.SendTextPath).Count); // the 503 said nothing was sent; the retry sent it
+        var audited = await host.RunAsync(run.RunId);
+        Assert.Equal([("settle", "completed", 1), ("reply", "failed", 1), ("reply", "completed", 2)], audited.Audit.Select(a => (a.StepId, a.Status, a.Attempts)));
+        Assert.EndsWith("as 3EB0RETRY0000001", audited.Audit[^1].Summary, StringComparison.Ordinal);
     }
 }
