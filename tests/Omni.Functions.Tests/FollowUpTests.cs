@@ -81,9 +81,13 @@ public sealed class FollowUpTests(AzuriteFixture azurite)
         var audited = await host.RunAsync(run.RunId);
         Assert.Equal([("remind", "meta.notify.webhook", "completed", 1)], audited.Audit.Select(a => (a.StepId, a.ActionId, a.Status, a.Attempts)));
 
-        // A reply after the reminder went out, and the own message's queue message redelivered: nothing more is sent.
+        // A reply after the reminder went out: the run's wait is left over, but its orchestration has completed, and
+        // production's Durable client refuses events for it (regression: the trigger raised anyway, so this message,
+        // and every later reply in the conversation, failed). The spent wait is dropped; nothing more is sent.
+        Assert.Equal([run.RunId], await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, CancellationToken.None));
         await host.IngestAsync(Providers.Text("sorry, here it is"));
-        await host.DeliverAsync(own);
+        Assert.Empty(await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, CancellationToken.None));
+        await host.DeliverAsync(own); // and the own message's queue message redelivered
         Assert.Equal(RunStatuses.Completed, (await host.RunAsync(run.RunId)).Status);
         Assert.Single(host.Server.Requests(HookPath));
     }

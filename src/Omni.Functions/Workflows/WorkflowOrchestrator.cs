@@ -51,8 +51,16 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
 
         foreach (var waiting in plan.RepliedTo)
         {
-            // Discarded by Durable when the run has finished; buffered when it is not waiting yet.
-            await client.RaiseEventAsync(waiting, WorkflowInterpreter.ContactRepliedEvent, plan.ReplyPayload, cancellationToken);
+            // Only to a run still in progress (buffered when it is not waiting yet). A wait outlives its run when the deadline
+            // won or the run failed, and the Azure Storage provider refuses events for instances that are not running
+            // (throwStatusExceptionsOnRaiseEvent): raising anyway would fail this message, and every later reply in the
+            // conversation, since the spent wait would never be dropped.
+            if (await client.GetInstanceAsync(waiting, cancellationToken) is { RuntimeStatus: OrchestrationRuntimeStatus.Running
+                    or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+            {
+                await client.RaiseEventAsync(waiting, WorkflowInterpreter.ContactRepliedEvent, plan.ReplyPayload, cancellationToken);
+            }
+
             await activities.ReplyDeliveredAsync(evt, waiting, cancellationToken);
         }
     }

@@ -49,6 +49,7 @@ public sealed class DurableWorkflowHost : IAsyncDisposable
         Server = server;
         _services = services;
         Durable = durable;
+        Client = new RaiseEventPrecondition(durable.Client);
         Orchestrator = orchestrator;
         Prefix = prefix;
         _seeds = seeds;
@@ -65,8 +66,11 @@ public sealed class DurableWorkflowHost : IAsyncDisposable
 
     public DurableTaskTestHost Durable { get; }
 
-    /// <summary>The Durable client the queue trigger and the raise endpoint get (<c>[DurableClient]</c> in production).</summary>
-    public DurableTaskClient Client => Durable.Client;
+    /// <summary>
+    /// The Durable client the queue trigger and the raise endpoint get (<c>[DurableClient]</c> in production): the test
+    /// host's, raising events only to running instances as production's provider does (<see cref="RaiseEventPrecondition"/>).
+    /// </summary>
+    public DurableTaskClient Client { get; }
 
     /// <summary>The production class, built over the real <see cref="WorkflowActivities"/> and <see cref="EventStore"/>.</summary>
     public WorkflowOrchestrator Orchestrator { get; }
