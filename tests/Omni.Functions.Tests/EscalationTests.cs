@@ -84,7 +84,7 @@ public sealed class EscalationTests(AzuriteFixture azurite)
         Assert.Equal("resolved", waiting.WaitingFor);
         var escalated = Assert.Single(waiting.Audit);
         Assert.Equal(("escalate", "completed"), (escalated.StepId, escalated.Status));
-        Assert.Equal(escalated.StartedAt.AddHours(4), waiting.WaitingUntil!.Value, TimeSpan.FromSeconds(5)); // 4 h after the notice
+        Assert.Equal(escalated.StartedAt.AddHours(4), waiting.WaitingUntil!.Value, TimeSpan.FromSeconds(30)); // 4 h after the notice
         var notice = Assert.Single(host.Server.Requests(HookPath)).Json();
         Assert.Equal(("escalation", run.RunId, "support"), (notice.GetProperty("type").GetString(), notice.GetProperty("run_id").GetString(), notice.GetProperty("assignee").GetString()));
         Assert.Equal($"/api/runs/{run.RunId}/events/resolved", notice.GetProperty("resolve").GetProperty("path").GetString());

@@ -43,7 +43,7 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
         steps:
           - id: settle
             action: guard.debounce
-            with: { window: 2s }
+            with: { window: 3s }
           - id: reply
             action: route.reply
             with: { text: "Got: {{ text }}" }
@@ -214,7 +214,7 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
         var secondRun = Assert.Single(await host.IngestAsync(second));
         var deferred = await host.RunWhenAsync(firstRun.RunId, r => r.Status == RunStatuses.Waiting);
         Assert.Null(deferred.WaitingFor); // a timer (RunWaitingActivity for a StartTimer), not an event
-        Assert.Equal(first.OccurredAt!.Value.AddSeconds(2), deferred.WaitingUntil!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(first.OccurredAt!.Value.AddSeconds(3), deferred.WaitingUntil!.Value, TimeSpan.FromMilliseconds(1));
 
         var coalesced = await host.CompletionAsync(firstRun.RunId);
         var answered = await host.CompletionAsync(secondRun.RunId);
@@ -236,7 +236,7 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
             .RespondWith(Response.Create().WithStatusCode(503).WithBodyAsJson(new { status = 503, error = "Service Unavailable", response = new { message = "Connection Closed" } }));
         host.Server.Given(Request.Create().WithPath(Providers.SendTextPath).UsingPost()).InScenario("evolution").WhenStateIs("up")
             .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { remoteJid = Providers.ContactJid, fromMe = true, id = "3EB0RETRY0000001" }, status = "PENDING" }));
-        var evt = Providers.Text("oi", at: DateTimeOffset.UtcNow.AddSeconds(-2)); // its debounce window is over
+        var evt = Providers.Text("oi", at: DateTimeOffset.UtcNow.AddSeconds(-3)); // its debounce window is over
 
         var run = Assert.Single(await host.IngestAsync(evt));
         var done = await host.CompletionAsync(run.RunId);
