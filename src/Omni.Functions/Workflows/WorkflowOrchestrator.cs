@@ -51,8 +51,16 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
 
         foreach (var waiting in plan.RepliedTo)
         {
-            // Discarded by Durable when the run has finished; buffered when it is not waiting yet.
-            await client.RaiseEventAsync(waiting, WorkflowInterpreter.ContactRepliedEvent, plan.ReplyPayload, cancellationToken);
+            // Only to a run still in progress (buffered when it is not waiting yet). A wait outlives its run when the deadline
+            // won or the run failed, and the Azure Storage provider refuses events for instances that are not running
+            // (throwStatusExceptionsOnRaiseEvent): raising anyway would fail this message, and every later reply in the
+            // conversation, since the spent wait would never be dropped.
+            if (await client.GetInstanceAsync(waiting, cancellationToken) is { RuntimeStatus: OrchestrationRuntimeStatus.Running
+                    or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+            {
+                await client.RaiseEventAsync(waiting, WorkflowInterpreter.ContactRepliedEvent, plan.ReplyPayload, cancellationToken);
+            }
+
             await activities.ReplyDeliveredAsync(evt, waiting, cancellationToken);
         }
     }
@@ -121,7 +129,9 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
 
                     using (var cancel = new CancellationTokenSource())
                     {
-                        var received = context.WaitForExternalEvent<JsonElement>(wait.Name, cancel.Token);
+                        // Nullable: an event raised without data (POST /api/runs/{id}/events/{name} with no body) arrives as
+                        // null, which Durable cannot unbox into a JsonElement (the orchestration would fail).
+                        var received = context.WaitForExternalEvent<JsonElement?>(wait.Name, cancel.Token);
                         var deadline = context.CreateTimer(wait.Deadline.UtcDateTime, cancel.Token);
                         var winner = await Task.WhenAny(received, deadline);
                         cancel.Cancel(); // cancel the loser (synchronously, as Durable's samples do)
