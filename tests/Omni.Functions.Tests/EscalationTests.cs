@@ -120,6 +120,29 @@ public sealed class EscalationTests(AzuriteFixture azurite)
     }
 
     /// <summary>
+    /// A run record that still says "waiting" while its orchestration has ended (terminated by an operator, or failed
+    /// outside an activity): the event is not raised to a finished instance (Azure Storage refuses that) but answered 409.
+    /// </summary>
+    [Fact]
+    public async Task RaiseRunEvent_OrchestrationNoLongerRunning_409NotRaised()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite, [EscalateWorkflow]);
+        host.Server.AnswerSendText();
+        host.Server.AcceptPosts(HookPath);
+        var run = Assert.Single(await host.IngestAsync(Providers.Text("refund, please")));
+        await host.RunWhenAsync(run.RunId, r => r.Status == RunStatuses.Waiting);
+        using var timeout = new CancellationTokenSource(DurableWorkflowHost.WaitBound);
+        await host.Durable.Client.TerminateInstanceAsync(run.RunId, "operator", timeout.Token);
+        await host.Durable.Client.WaitForInstanceCompletionAsync(run.RunId, timeout.Token);
+
+        var raised = await RaiseAsync(host, run.RunId, "resolved", "{}");
+
+        Assert.Equal(StatusCodes.Status409Conflict, raised.Status);
+        Assert.Equal($"run '{run.RunId}' is no longer in progress, so it does not take 'resolved'", ErrorMessage(raised.Body));
+        Assert.Empty(host.Server.Requests(Providers.SendTextPath));
+    }
+
+    /// <summary>
     /// Regression: RunWorkflow waited with <c>WaitForExternalEvent&lt;JsonElement&gt;</c>, and Durable cannot unbox an event
     /// raised without data (null) into a struct: the orchestration failed with a NullReferenceException and the run record
     /// stayed "waiting" for good. The offline runner takes a null payload (steps.escalate.event is null).

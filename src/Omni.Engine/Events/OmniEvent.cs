@@ -62,6 +62,12 @@ public sealed record OmniEvent
     /// <summary>Receipt status (delivered, read, played, ...), presence state, connection state, poll selection, group action: the kind's own detail.</summary>
     public string? Status { get; init; }
 
+    /// <summary>
+    /// For a change of a group's members (kind <c>group</c>): the handles of the members it is about (added, removed,
+    /// promoted, demoted). The sender is who made the change, when the provider says so.
+    /// </summary>
+    public IReadOnlyList<string>? Participants { get; init; }
+
     public DateTimeOffset? OccurredAt { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
 

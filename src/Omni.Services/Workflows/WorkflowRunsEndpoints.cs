@@ -94,7 +94,10 @@ public sealed partial class WorkflowRunsEndpoints(OmniOptions options, WorkflowR
         {
             RaiseResult.Delivered => Results.Json(new { run_id = runId, @event = name, delivered = true }, OmniJson.Options, statusCode: StatusCodes.Status202Accepted),
             RaiseResult.NotFound => ApiError.NotFound($"no run '{runId}'"),
-            _ => ApiError.Conflict(await FindAsync(call.Caller, runId, cancellationToken) is { } now ? NotWaiting(now, name) : $"run '{runId}' is not waiting for '{name}'"),
+            // The run moved on meanwhile, or its record still says waiting while its orchestration has ended.
+            _ => ApiError.Conflict(await FindAsync(call.Caller, runId, cancellationToken) is { } now && !(now.Status == RunStatuses.Waiting && now.WaitingFor == name)
+                ? NotWaiting(now, name)
+                : $"run '{runId}' is no longer in progress, so it does not take '{name}'"),
         };
     }
 

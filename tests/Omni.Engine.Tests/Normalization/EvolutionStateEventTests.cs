@@ -132,8 +132,48 @@ public class EvolutionStateEventTests
             Assert.True(e.IsGroup);
             Assert.Equal("group-participants.update", e.ProviderEventType);
         });
-        Assert.Equal(["5511977776666@s.whatsapp.net", "5511955554444@s.whatsapp.net"], events.Select(e => e.SenderHandle));
+        Assert.Equal(["5511977776666@s.whatsapp.net", "5511955554444@s.whatsapp.net"], events.Select(e => Assert.Single(e.Participants!)));
         Assert.NotEqual(events[0].EventId, events[1].EventId);
+    }
+
+    [Fact]
+    public void Bug_GroupParticipantsSenderIsTheAffectedMemberNotTheAuthor()
+    {
+        var events = NormalizeAll(Envelope("group-participants.update", """
+            {
+              "id": "120363000000000009@g.us",
+              "author": "5511933332222@s.whatsapp.net",
+              "participants": [ "5511977776666@s.whatsapp.net", "5511955554444@s.whatsapp.net" ],
+              "action": "promote"
+            }
+            """));
+
+        // The admin who made the change is the sender of each event; the members it is about are listed apart.
+        Assert.All(events, e => Assert.Equal("5511933332222@s.whatsapp.net", e.SenderHandle));
+        Assert.All(events, e => Assert.False(e.FromMe));
+        Assert.Equal([["5511977776666@s.whatsapp.net"], ["5511955554444@s.whatsapp.net"]], events.Select(e => e.Participants!.ToArray()));
+    }
+
+    [Fact]
+    public void GroupParticipants_AuthorIsTheOwner_FromMe()
+    {
+        var evt = Single("group-participants.update", $$"""
+            { "id": "120363000000000009@g.us", "author": "{{OwnerJid}}", "participants": [ "5511977776666@s.whatsapp.net" ], "action": "remove" }
+            """);
+
+        Assert.True(evt.FromMe);
+        Assert.Equal(OwnerJid, evt.SenderHandle);
+        Assert.Equal(["5511977776666@s.whatsapp.net"], evt.Participants);
+    }
+
+    [Fact]
+    public void GroupParticipants_AuthorAsLidObjectWithPhone_PhoneIsTheSender()
+    {
+        var evt = Single("group-participants.update", """
+            { "id": "120363000000000009@g.us", "author": { "id": "100000000000001@lid", "phoneNumber": "5511933332222@s.whatsapp.net" }, "participants": [ "5511977776666@s.whatsapp.net" ], "action": "add" }
+            """);
+
+        Assert.Equal("5511933332222@s.whatsapp.net", evt.SenderHandle);
     }
 
     [Fact]
@@ -145,7 +185,9 @@ public class EvolutionStateEventTests
 
         Assert.Equal("group-participants.update", evt.ProviderEventType);
         Assert.Equal("remove", evt.Status);
+        // No author: the member left on their own, so they are both the sender and the participant.
         Assert.Equal("5511977776666@s.whatsapp.net", evt.SenderHandle);
+        Assert.Equal(["5511977776666@s.whatsapp.net"], evt.Participants);
     }
 
     [Fact]

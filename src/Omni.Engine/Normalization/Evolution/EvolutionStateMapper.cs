@@ -112,9 +112,9 @@ internal static class EvolutionStateMapper
 
     /// <summary>
     /// group-participants.update <c>{ id: group, participants: [jid | { id, phoneNumber?, admin? }], action,
-    /// author? }</c>: one event per participant, whose handle is the event's sender_handle (the person the change is
-    /// about; the admin who made it is <c>author</c> in provider_metadata). Status = add, remove, promote, demote,
-    /// modify.
+    /// author? }</c>: one event per participant (ids stay stable per person), whose <c>participants</c> names the member
+    /// the change is about and whose sender is the member who made it (<c>author</c>); without an author (a member who
+    /// left on their own) the participant is the sender. Status = add, remove, promote, demote, modify.
     /// </summary>
     public static IReadOnlyList<OmniEvent> Participants(EvolutionEnvelope envelope, JsonElement item)
     {
@@ -140,15 +140,22 @@ internal static class EvolutionStateMapper
             _ => null,
         };
 
-    private static OmniEvent ParticipantEvent(EvolutionEnvelope envelope, JsonElement item, string providerEventId, string? participant) =>
-        EvolutionEventFactory.Create(envelope, EventKinds.Group, ContentTypes.Unknown, providerEventId, item) with
+    private static OmniEvent ParticipantEvent(EvolutionEnvelope envelope, JsonElement item, string providerEventId, string? participant)
+    {
+        var sender = AuthorOf(item) ?? participant;
+        return EvolutionEventFactory.Create(envelope, EventKinds.Group, ContentTypes.Unknown, providerEventId, item) with
         {
             ConversationId = WaJid.Normalize(item.Str("id")),
-            SenderHandle = participant,
-            FromMe = participant is not null && participant == envelope.OwnerJid,
+            SenderHandle = sender,
+            FromMe = sender is not null && sender == envelope.OwnerJid,
             IsGroup = true,
             Status = Lower(item.NonBlank("action")),
+            Participants = participant is null ? null : [participant],
         };
+    }
+
+    /// <summary>The member who made a group change: <c>author</c> as a JID, or an object with <c>id</c>/<c>phoneNumber</c>.</summary>
+    private static string? AuthorOf(JsonElement item) => item.Prop("author") is { } author ? ParticipantJid(author) : null;
 
     /// <summary>
     /// call: Baileys' WACallEvent <c>{ chatId, from, id, date, isVideo, isGroup, groupJid?, status, offline }</c>,
