@@ -201,6 +201,40 @@ public sealed class IdentitiesApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Bug_ScopedKeyReadsTheWholeIdentityRegistry()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, settings: TwoInstances);
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00001", "alice on demo", AlicePhone, 1764000001));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00002", "bob on work", Bob, 1764000002), "work");
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00003", "carol on work", AliceWork, 1764000003), "work");
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00004", "carol on demo too", AliceWork, 1764000004));
+        await host.DrainIngestAsync();
+        var alice = await IdentityOfAsync(host, "alice on demo");
+        var bob = await IdentityOfAsync(host, "bob on work", "work");
+        var carol = await IdentityOfAsync(host, "carol on work", "work");
+
+        // Every handle records the instances that showed it; the first sight and a later instance alike.
+        var carolHandle = (await host.GetJsonAsync($"/api/identities/{carol}")).GetProperty("handles")[0];
+        Assert.Equal(["work", "demo"], carolHandle.GetProperty("seen_on").EnumerateArray().Select(i => i.GetString()));
+
+        // A key scoped to demo finds the people seen on demo only; bob (seen only on work) is as unknown as a made-up id.
+        var (status, found) = await SendAsync(host, HttpMethod.Get, "/api/identities?limit=50", null, ScopedKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(new[] { alice, carol }.Order(StringComparer.Ordinal),
+            found.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("identity_id").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var path in new[] { $"/api/identities/{bob}", $"/api/identities/{bob}/events" })
+        {
+            var (hidden, body) = await SendAsync(host, HttpMethod.Get, path, null, ScopedKey);
+            Assert.True(hidden == HttpStatusCode.NotFound, $"{path} answered {(int)hidden}");
+            Assert.Equal($"no identity '{bob}'", body.GetProperty("error").GetProperty("message").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(host, HttpMethod.Get, $"/api/identities/{carol}", null, ScopedKey)).Status);
+        // The link history names handles and evidence of every instance: unscoped keys only.
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(host, HttpMethod.Get, $"/api/identities/{alice}/links", null, ScopedKey)).Status);
+    }
+
+    [Fact]
     public async Task BadInput_UnknownIds404_SelfLinksAndSelfMerges409_MalformedBodies400_NoKey401()
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);

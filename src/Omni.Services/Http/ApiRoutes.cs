@@ -54,7 +54,7 @@ public static class ApiRoutes
         ApiRoute.For<IdentitiesEndpoints>("GetIdentity", "GET", "identities/{identity_id}", Key, (e, c) => e.GetAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("PatchIdentity", "PATCH", "identities/{identity_id}", UnscopedKey, (e, c) => e.PatchAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("ListIdentityEvents", "GET", "identities/{identity_id}/events", Key, (e, c) => e.EventsAsync(c)),
-        ApiRoute.For<IdentitiesEndpoints>("ListIdentityLinks", "GET", "identities/{identity_id}/links", Key, (e, c) => e.HistoryAsync(c)),
+        ApiRoute.For<IdentitiesEndpoints>("ListIdentityLinks", "GET", "identities/{identity_id}/links", UnscopedKey, (e, c) => e.HistoryAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("LinkIdentityHandle", "POST", "identities/{identity_id}/handles", UnscopedKey, (e, c) => e.LinkHandleAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("MergeIdentity", "POST", "identities/{identity_id}/merge", UnscopedKey, (e, c) => e.MergeAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("UnmergeIdentity", "POST", "identities/{identity_id}/unmerge", UnscopedKey, (e, c) => e.UnmergeAsync(c)),

@@ -12,8 +12,9 @@ namespace Omni.Services.Identity;
 
 /// <summary>
 /// The identity registry's API: search, get, link a handle, merge, unmerge, an identity's timeline, edit. Reading needs a
-/// query key (an instance-scoped key sees only its instances' events in a timeline); changing needs an unscoped key
-/// (<see cref="RouteAccess.UnscopedKey"/>). Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
+/// query key; a key scoped to instances sees an identity only through the handles seen on its instances, only those
+/// handles, and only its instances' events (<see cref="IdentityScope"/>). The link history and every change need an
+/// unscoped key (<see cref="RouteAccess.UnscopedKey"/>). Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
 /// </summary>
 public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService identities, IdentityTimeline timeline)
 {
@@ -38,7 +39,9 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
             return ApiError.BadRequest("q must be at most 200 characters");
         }
 
-        return Json(new { identities = await identities.SearchAsync(q, limit, cancellationToken) });
+        // A scoped key sees only the identities (and handles) seen on its instances: it may get fewer than limit.
+        var found = await identities.SearchAsync(q, limit, cancellationToken);
+        return Json(new { identities = found.Select(i => IdentityScope.View(call.Caller, i)).OfType<IdentityView>() });
     }
 
     /// <summary><c>GET /api/identities/{identity_id}</c>.</summary>
@@ -47,7 +50,8 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
         ArgumentNullException.ThrowIfNull(call);
         var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
-        return await identities.GetAsync(identityId, cancellationToken) is { } identity ? Json(identity) : NotFound(identityId);
+        // Not visible to this key is the same answer as unknown: a scoped key learns nothing of other instances' people.
+        return await VisibleAsync(call.Caller, identityId, cancellationToken) is { } identity ? Json(identity) : NotFound(identityId);
     }
 
     /// <summary><c>GET /api/identities/{identity_id}/links</c>: the identity's history of links, merges and unmerges, oldest first.</summary>
@@ -230,7 +234,12 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
             return ApiError.BadRequest("to must be after from");
         }
 
-        // A key scoped to some instances sees those instances' events only.
+        // A key scoped to some instances sees an identity seen there, and those instances' events only.
+        if (!call.Caller.IsUnscoped && await VisibleAsync(call.Caller, identityId, cancellationToken) is null)
+        {
+            return NotFound(identityId);
+        }
+
         var readable = call.Caller.Readable(options.Instances.Keys);
         try
         {
@@ -242,6 +251,9 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
             return ApiError.BadRequest(e.Message);
         }
     }
+
+    private async Task<IdentityView?> VisibleAsync(Caller caller, string identityId, CancellationToken cancellationToken) =>
+        await identities.GetAsync(identityId, cancellationToken) is { } identity ? IdentityScope.View(caller, identity) : null;
 
     private static async Task<IResult> Guard(Func<Task<IResult>> action)
     {

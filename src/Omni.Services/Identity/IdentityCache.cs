@@ -14,6 +14,9 @@ public sealed class IdentityCache(IdentityOptions options, TimeProvider time)
     private readonly LinkedList<Entry> _lru = new();
     private readonly int _capacity = Math.Max(1, options.CacheSize);
 
+    /// <summary>The entry that says this process noted <paramref name="handle"/> as seen on <paramref name="instance"/>.</summary>
+    public static HandleKey SeenKey(HandleKey handle, string instance) => new("#seen:" + handle.Channel, handle.Handle, instance);
+
     public int Count
     {
         get

@@ -59,6 +59,12 @@ public sealed record HandleRecord
     /// <summary>The event that first showed this handle, or that proved the link.</summary>
     public string? EvidenceEventId { get; init; }
 
+    /// <summary>
+    /// The instances whose events showed this handle (the first sight's, then each new one the normalizer meets): what a
+    /// query key scoped to instances may see of the registry (<see cref="IdentityScope"/>).
+    /// </summary>
+    public IReadOnlyList<string> SeenOn { get; init; } = [];
+
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 

@@ -40,6 +40,7 @@ public sealed class IdentityResolver(IdentityStore store, IdentityWriter writer,
         }
 
         var id = await ResolveSenderAsync(sender, claims.SenderAliases, claims.DisplayName, e, cancellationToken);
+        await NoteSeenAsync(sender, e, cancellationToken);
         if (claims.IsContactCard && claims.DisplayName is { } name)
         {
             await ApplyContactCardAsync(id, name, claims.AvatarUrl, cancellationToken);
@@ -121,6 +122,25 @@ public sealed class IdentityResolver(IdentityStore store, IdentityWriter writer,
 
         await writer.MoveAsync(current, move, LinkKinds.AutoLink, record.LinkId, e.EventId, cancellationToken);
         return id;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="e"/>'s instance showed the handle (<see cref="HandleRecord.SeenOn"/>), once per
+    /// handle and instance: a pair this process noted before costs nothing, otherwise one point read (and one merge on a
+    /// new instance). A first sight already carries its instance.
+    /// </summary>
+    private async Task NoteSeenAsync(HandleKey handle, OmniEvent e, CancellationToken cancellationToken)
+    {
+        var noted = IdentityCache.SeenKey(handle, e.Instance);
+        if (cache.Get(noted) is not null)
+        {
+            return;
+        }
+
+        if (await store.AddSeenOnAsync(handle, e.Instance, cancellationToken))
+        {
+            cache.Set(noted, e.Instance);
+        }
     }
 
     private async Task ApplyContactCardAsync(string id, string name, string? avatarUrl, CancellationToken cancellationToken)

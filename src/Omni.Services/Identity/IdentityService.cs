@@ -28,11 +28,12 @@ public sealed record HandleView(
     string LinkedBy,
     string? LinkId,
     string? EvidenceEventId,
+    IReadOnlyList<string> SeenOn,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static HandleView From(HandleRecord h) => new(h.Channel, h.Handle, h.Instance, h.IsPrimary, h.PushName, h.AvatarUrl,
-        PhoneOf(h), h.LinkedBy, h.LinkId, h.EvidenceEventId, h.CreatedAt, h.UpdatedAt);
+        PhoneOf(h), h.LinkedBy, h.LinkId, h.EvidenceEventId, h.SeenOn, h.CreatedAt, h.UpdatedAt);
 
     private static string? PhoneOf(HandleRecord h) =>
         h.Channel == Omni.Engine.Events.Channels.WhatsApp && h.Handle.EndsWith("@s.whatsapp.net", StringComparison.Ordinal) && !WaJid.IsLid(h.Handle)

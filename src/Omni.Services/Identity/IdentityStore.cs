@@ -61,6 +61,39 @@ public sealed class IdentityStore(OmniStorage storage)
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="instance"/> to the handle's <see cref="HandleRecord.SeenOn"/> (a merge of that one column,
+    /// guarded by the ETag; re-read and retried when the row changed meanwhile). False when the handle does not exist.
+    /// </summary>
+    public async Task<bool> AddSeenOnAsync(HandleKey key, string instance, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (await GetHandleAsync(key, cancellationToken) is not { } handle)
+            {
+                return false;
+            }
+
+            if (handle.SeenOn.Contains(instance, StringComparer.Ordinal))
+            {
+                return true;
+            }
+
+            var row = new TableEntity(TableKeys.Escape(key.Channel), HandleRowKey(key)) { ["SeenOn"] = string.Join(',', [.. handle.SeenOn, instance]) };
+            try
+            {
+                await storage.IdentityHandles.UpdateEntityAsync(row, handle.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                // Moved or noted by someone else meanwhile: read it again.
+            }
+        }
+
+        return false;
+    }
+
     // ---- identities ----
 
     /// <summary>Creates an identity with its first handles' index rows in one transaction. False when it exists.</summary>
@@ -250,6 +283,7 @@ public sealed class IdentityStore(OmniStorage storage)
         ["LinkedBy"] = h.LinkedBy,
         ["LinkId"] = h.LinkId,
         ["EvidenceEventId"] = h.EvidenceEventId,
+        ["SeenOn"] = h.SeenOn.Count == 0 ? null : string.Join(',', h.SeenOn),
         ["CreatedAt"] = h.CreatedAt,
         ["UpdatedAt"] = h.UpdatedAt,
     };
@@ -266,6 +300,7 @@ public sealed class IdentityStore(OmniStorage storage)
         LinkedBy = row.GetString("LinkedBy") ?? "ingest",
         LinkId = row.GetString("LinkId"),
         EvidenceEventId = row.GetString("EvidenceEventId"),
+        SeenOn = row.GetString("SeenOn") is { Length: > 0 } seen ? seen.Split(',') : [],
         CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? row.Timestamp ?? DateTimeOffset.MinValue,
         UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? row.Timestamp ?? DateTimeOffset.MinValue,
         ETag = row.ETag,

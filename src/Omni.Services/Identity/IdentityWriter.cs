@@ -56,9 +56,18 @@ public sealed class IdentityWriter(IdentityStore store, IdentityCache cache, Tim
 
     private async Task<string> InsertHandleAsync(HandleRecord handle, CancellationToken cancellationToken)
     {
-        var owner = await store.TryAddHandleAsync(handle, cancellationToken)
-            ? handle.IdentityId
-            : (await store.GetHandleAsync(handle.Key, cancellationToken))?.IdentityId
+        if (await store.TryAddHandleAsync(handle, cancellationToken))
+        {
+            cache.Set(handle.Key, handle.IdentityId);
+            foreach (var instance in handle.SeenOn)
+            {
+                cache.Set(IdentityCache.SeenKey(handle.Key, instance), instance); // written with the row: nothing to note
+            }
+
+            return handle.IdentityId;
+        }
+
+        var owner = (await store.GetHandleAsync(handle.Key, cancellationToken))?.IdentityId
               ?? throw new InvalidOperationException($"{handle.Key} was reported to exist but cannot be read");
         cache.Set(handle.Key, owner);
         return owner;
@@ -76,6 +85,7 @@ public sealed class IdentityWriter(IdentityStore store, IdentityCache cache, Tim
         LinkedBy = linkedBy,
         LinkId = linkId,
         EvidenceEventId = evidenceEventId,
+        SeenOn = Omni.Engine.Events.EventKey.InstanceOf(evidenceEventId ?? "") is { } seen ? [seen] : [],
         CreatedAt = now,
         UpdatedAt = now,
     };
