@@ -174,12 +174,19 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IDisposable
             using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
             using var page = await anonymous.GetAsync($"/api/events?instance={OmniHost.Instance}&code={OmniHost.QueryKey}");
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+            // The raw payload as an agent reads it: the credential is redacted in the answer, and nothing logs it either.
+            var eventId = (await host.ListEventsAsync())[0].GetProperty("event_id").GetString();
+            using var agent = new HttpClient { BaseAddress = host.Client.BaseAddress };
+            agent.DefaultRequestHeaders.Add("x-functions-key", OmniHost.AgentKey);
+            var raw = await agent.GetStringAsync($"/api/events/{eventId}/raw");
+            Assert.DoesNotContain(ApiKey, raw, StringComparison.Ordinal);
         }
 
         var entries = logs.Entries;
         Assert.Contains(entries, e => e.Contains("/api/webhooks/evolution/demo", StringComparison.Ordinal)); // request logs were captured
         Assert.Contains(entries, e => e.StartsWith("[Trace]", StringComparison.Ordinal));
-        string[] secrets = [ApiKey, WebhookSecret, WrongSecret, OmniHost.QueryKey];
+        string[] secrets = [ApiKey, WebhookSecret, WrongSecret, OmniHost.QueryKey, OmniHost.AgentKey];
         var leaked = entries.Where(e => secrets.Any(s => e.Contains(s, StringComparison.Ordinal))).ToList();
         Assert.True(leaked.Count == 0, "secrets in the logs:\n" + string.Join("\n", leaked));
 
