@@ -5,7 +5,7 @@ using Xunit;
 namespace Omni.TestSupport;
 
 /// <summary>
-/// The provider fixtures (<c>shared/fixtures/providers/&lt;provider&gt;/*.json</c>) and their expectation files
+/// The provider fixtures (<c>tests/TestData/providers/&lt;provider&gt;/*.json</c>) and their expectation files
 /// (<c>tests/TestData/expectations/&lt;provider&gt;/&lt;same name&gt;.json</c>), and the one comparison both the
 /// engine tests and the HTTP integration tests use:
 /// <code>{ "quarantine": null | "text contained in the reason", "events": [ { snake_case OmniEvent keys } ] }</code>
@@ -19,25 +19,14 @@ public static class EventExpectations
     private static readonly string[] RepoRootMarkers = ["Omni.sln", "Directory.Build.props"];
 
     /// <summary>
-    /// <c>shared/fixtures/providers/&lt;provider&gt;</c>, found by walking up from the test binaries until a directory
-    /// has <c>shared/fixtures/providers</c> beneath it (locally /work/main sits beside /work/shared; in CI the clone
-    /// sits beside <c>shared</c>).
+    /// <c>tests/TestData/providers/&lt;provider&gt;</c>: the real provider payloads, copied into the repository (each file's
+    /// source is in <c>tests/TestData/providers/SOURCES.md</c>), so a clone alone runs the tests.
     /// </summary>
     public static string FixturesDirectory(string provider)
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "fixtures", "providers");
-            if (Directory.Exists(candidate))
-            {
-                var providerDirectory = Path.Combine(candidate, provider);
-                Assert.True(Directory.Exists(providerDirectory), $"Fixtures folder {providerDirectory} does not exist.");
-                return providerDirectory;
-            }
-        }
-
-        Assert.Fail($"No shared/fixtures/providers folder found above {AppContext.BaseDirectory}; the repository must sit beside 'shared'.");
-        return string.Empty;
+        var providerDirectory = Path.Combine(RepoRoot(), "tests", "TestData", "providers", provider);
+        Assert.True(Directory.Exists(providerDirectory), $"Fixtures folder {providerDirectory} does not exist.");
+        return providerDirectory;
     }
 
     /// <summary>The repository root: the nearest directory above the test binaries holding Omni.sln or Directory.Build.props.</summary>

@@ -7,7 +7,7 @@ using static Omni.Engine.Tests.Normalization.EvolutionTestPayloads;
 namespace Omni.Engine.Tests.Normalization;
 
 /// <summary>
-/// Every real Evolution capture in shared/fixtures/providers/evolution against its expectation file in
+/// Every real Evolution capture in tests/TestData/providers/evolution against its expectation file in
 /// tests/TestData/expectations/evolution (written by reading the capture, not by running the normalizer).
 /// </summary>
 public class EvolutionFixtureTests

@@ -8,7 +8,7 @@ using static Omni.Engine.Tests.Normalization.EvolutionTestPayloads;
 namespace Omni.Engine.Tests.Normalization;
 
 /// <summary>
-/// The real WAProto messages captured through MegaAPI (shared/fixtures/providers/whatsapp-megaapi), read both by
+/// The real WAProto messages captured through MegaAPI (tests/TestData/providers/whatsapp-megaapi), read both by
 /// the inner-message parser directly and end to end by wrapping their key/message/messageTimestamp into an
 /// Evolution messages.upsert envelope.
 /// </summary>

@@ -1,15 +1,12 @@
 namespace Omni.Local.Tests.Support;
 
-/// <summary>Finds ../shared/fixtures/providers (beside the repository) and the repository's own test data.</summary>
+/// <summary>The repository's test data: real provider payloads in tests/TestData/providers (sources in its SOURCES.md).</summary>
 public static class Fixtures
 {
     public static string RepositoryRoot { get; } = FindUp("Omni.sln")
         ?? throw new InvalidOperationException("cannot find the repository root (the folder with Omni.sln)");
 
-    public static string ProvidersDirectory { get; } =
-        Path.Combine(Path.GetDirectoryName(RepositoryRoot)!, "shared", "fixtures", "providers") is var p && Directory.Exists(p)
-            ? p
-            : throw new InvalidOperationException($"cannot find the shared fixtures at {p}: clone the repository beside ../shared");
+    public static string ProvidersDirectory { get; } = Path.Combine(RepositoryRoot, "tests", "TestData", "providers");
 
     public static string Provider(string provider, string file) => Path.Combine(ProvidersDirectory, provider, file);
 
