@@ -36,11 +36,18 @@ public static class ContentTypes
     public const string Contact = "contact";
     public const string Poll = "poll";
     public const string Reaction = "reaction";
+
+    /// <summary>
+    /// An invoked bot command (Discord interactions: a slash or context-menu command, a button or select menu, a modal):
+    /// the text is what was invoked, e.g. <c>/cardsearch cardname:The Gitrog Monster</c>.
+    /// </summary>
+    public const string Command = "command";
+
     public const string Unknown = "unknown";
 
     public static readonly IReadOnlyList<string> All =
     [
-        Text, Image, Audio, Video, Document, Sticker, Location, Contact, Poll, Reaction, Unknown,
+        Text, Image, Audio, Video, Document, Sticker, Location, Contact, Poll, Reaction, Command, Unknown,
     ];
 }
 
