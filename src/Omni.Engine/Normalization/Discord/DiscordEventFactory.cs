@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Omni.Engine.Events;
+
+namespace Omni.Engine.Normalization.Discord;
+
+/// <summary>How a Discord payload reached Omni; recorded as <c>provider_metadata.delivery</c>.</summary>
+internal static class DiscordDelivery
+{
+    /// <summary>A gateway frame <c>{ op, t, s, d }</c> forwarded verbatim by the relay.</summary>
+    public const string Gateway = "gateway";
+
+    /// <summary>An interaction Discord POSTed to the application's Interactions Endpoint URL.</summary>
+    public const string Interaction = "interaction";
+
+    /// <summary>A Webhook Event <c>{ version, application_id, type, event }</c> POSTed to the Webhook Events URL.</summary>
+    public const string WebhookEvent = "webhook_event";
+}
+
+/// <summary>
+/// What every event of one payload shares: the payload (instance, blob, received time), how it was delivered, the
+/// Discord event name, the gateway sequence number (kept in the metadata, never in an id: it restarts with every
+/// session), the Webhook Event's own time, and the instance's bot user id (for <c>from_me</c>).
+/// </summary>
+internal sealed record DiscordContext(
+    RawPayload Payload,
+    string Delivery,
+    string? EventName,
+    long? Sequence,
+    string? EventTimestamp,
+    string? BotUserId)
+{
+    public bool IsMe(string? userId) => userId is not null && BotUserId is not null && string.Equals(userId, BotUserId, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Builds Discord events: the deterministic id, provenance, and <c>provider_metadata</c>, which is Discord's own object
+/// for the event (the dispatch's <c>d</c>, the interaction, the Webhook Event's <c>event.data</c>) without credentials
+/// (an interaction's <c>token</c>), followed by what Omni derived from it (see <see cref="Derived"/>).
+/// </summary>
+internal static class DiscordEventFactory
+{
+    public const string Provider = "discord";
+
+    /// <summary>Properties never copied into provider_metadata: an interaction's token answers it as the bot for 15 minutes.</summary>
+    private static readonly string[] Credentials = ["token"];
+
+    public static OmniEvent Create(
+        DiscordContext context,
+        string eventKind,
+        string contentType,
+        string providerEventId,
+        string? shapeDetail,
+        JsonElement? source,
+        Derived? derived = null) =>
+        new()
+        {
+            EventId = EventKey.ComputeEventId(Provider, context.Payload.Instance, providerEventId, eventKind),
+            Channel = Channels.Discord,
+            Provider = Provider,
+            Instance = context.Payload.Instance,
+            EventKind = eventKind,
+            ContentType = contentType,
+            ProviderEventId = providerEventId,
+            ProviderEventType = context.EventName,
+            Shape = ShapeOf(context.EventName, shapeDetail),
+            ReceivedAt = context.Payload.ReceivedAt,
+            RawBlob = context.Payload.BlobName,
+            ProviderMetadata = Metadata(context, source, derived),
+        };
+
+    /// <summary><c>MESSAGE_CREATE/reply</c>, <c>INTERACTION_CREATE/application_command</c>; the event name alone otherwise.</summary>
+    public static string? ShapeOf(string? eventName, string? detail) =>
+        (eventName, detail) switch
+        {
+            (null, _) => null,
+            (_, null or "") => eventName,
+            _ => eventName + "/" + detail,
+        };
+
+    /// <summary>
+    /// The provider event id of something Discord gives no id or time of its own (a member who left, a thread's new
+    /// settings, an unknown dispatch): a hash of the event name, the Webhook Event's time (if any), <paramref name="extra"/>
+    /// and the item's compact JSON. A relay retry, a resumed session's replay or an archive replay carries the same
+    /// item and collapses; a different state is a different event.
+    /// </summary>
+    public static string ContentId(DiscordContext context, JsonElement? item, string? extra = null) =>
+        EventKey.ContentHash(string.Concat(
+            context.EventName, "\n", context.EventTimestamp, "\n", extra, "\n", item is { } json ? DiscordJson.Compact(json) : "null"));
+
+    private static JsonElement? Metadata(DiscordContext context, JsonElement? source, Derived? derived)
+    {
+        var added = new List<(string Name, JsonNode? Value)>();
+        added.Add(("delivery", JsonValue.Create(context.Delivery)));
+        if (context.Sequence is { } sequence)
+        {
+            added.Add(("gateway_sequence", JsonValue.Create(sequence)));
+        }
+
+        if (context.EventTimestamp is { } timestamp)
+        {
+            added.Add(("event_timestamp", JsonValue.Create(timestamp)));
+        }
+
+        if (derived is not null)
+        {
+            added.AddRange(derived.Values);
+        }
+
+        var addedNames = added.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            switch (source)
+            {
+                case { ValueKind: JsonValueKind.Object } obj:
+                    // A name repeated in the payload is written once, with its last value (the one JsonElement reads).
+                    var properties = obj.EnumerateObject().ToList();
+                    var last = new Dictionary<string, int>(StringComparer.Ordinal);
+                    for (var i = 0; i < properties.Count; i++)
+                    {
+                        last[properties[i].Name] = i;
+                    }
+
+                    for (var i = 0; i < properties.Count; i++)
+                    {
+                        var property = properties[i];
+                        if (last[property.Name] == i && !addedNames.Contains(property.Name) && !Credentials.Contains(property.Name))
+                        {
+                            property.WriteTo(writer);
+                        }
+                    }
+
+                    break;
+                case { } other:
+                    writer.WritePropertyName("value");
+                    other.WriteTo(writer);
+                    break;
+                default:
+                    break;
+            }
+
+            foreach (var (name, value) in added)
+            {
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        // Deserializing to JsonElement gives an element that owns its memory (no JsonDocument to dispose).
+        return JsonSerializer.Deserialize<JsonElement>(buffer.WrittenSpan);
+    }
+}
+
+/// <summary>
+/// What Omni adds to Discord's object in provider_metadata (written after Discord's own properties, replacing any of the
+/// same name). Only what was found is written; flags only when true.
+/// </summary>
+internal sealed class Derived
+{
+    private readonly List<(string Name, JsonNode? Value)> _values = [];
+
+    public Derived Flag(string name, bool value)
+    {
+        if (value)
+        {
+            _values.Add((name, JsonValue.Create(true)));
+        }
+
+        return this;
+    }
+
+    public Derived Text(string name, string? value)
+    {
+        if (value is not null)
+        {
+            _values.Add((name, JsonValue.Create(value)));
+        }
+
+        return this;
+    }
+
+    public Derived Texts(string name, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            _values.Add((name, new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))])));
+        }
+
+        return this;
+    }
+
+    public Derived Node(string name, JsonNode? value)
+    {
+        if (value is not null)
+        {
+            _values.Add((name, value));
+        }
+
+        return this;
+    }
+
+    public IReadOnlyList<(string Name, JsonNode? Value)> Values => _values;
+}
