@@ -9,7 +9,7 @@ namespace Omni.Engine.Tests.Normalization;
 public class DiscordEnvelopeTests
 {
     [Fact]
-    public void Provider_IsDiscord()
+    public void Provider_Always_IsDiscord()
     {
         Assert.Equal("discord", Normalizer().Provider);
     }

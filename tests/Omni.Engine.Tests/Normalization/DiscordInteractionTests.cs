@@ -76,7 +76,7 @@ public class DiscordInteractionTests
     }
 
     [Fact]
-    public void Autocomplete_IsACommandWithWhatWasTyped()
+    public void Interaction_Autocomplete_IsACommandWithWhatWasTyped()
     {
         var evt = Single(Interaction(4, """{ "id": "5", "name": "cardsearch", "type": 1, "options": [ { "name": "cardname", "type": 3, "value": "Gitr", "focused": true } ] }"""));
 
@@ -122,7 +122,7 @@ public class DiscordInteractionTests
     }
 
     [Fact]
-    public void SelectMenu_IsItsCustomIdAndTheChosenValues()
+    public void Interaction_SelectMenu_IsItsCustomIdAndTheChosenValues()
     {
         var evt = Single(Interaction(3, """{ "custom_id": "pick_roles", "component_type": 3, "values": ["admin", "mod"] }""",
             """, "message": { "id": "1300000000000000001", "channel_id": "1100000000000000001", "content": "Pick", "type": 0 }"""));
@@ -132,7 +132,7 @@ public class DiscordInteractionTests
     }
 
     [Fact]
-    public void ModalSubmit_IsItsCustomIdAndEachInput()
+    public void Interaction_ModalSubmit_IsItsCustomIdAndEachInput()
     {
         var evt = Single(Interaction(5,
             """
@@ -173,7 +173,7 @@ public class DiscordInteractionTests
     }
 
     [Fact]
-    public void InteractionPing_IsConnectionPing()
+    public void Interaction_Ping_IsConnectionPing()
     {
         var evt = Single("""{ "id": "1900000000000000009", "application_id": "9", "type": 1, "token": "T", "version": 1 }""");
 

@@ -226,7 +226,7 @@ public class DiscordMessageActionTests
     }
 
     [Fact]
-    public void MessageReactionRemoveAll_IsAReactionRemovalOfEveryone()
+    public void MessageReactionRemoveAll_NoUser_IsAReactionRemovalOfEveryone()
     {
         var evt = Dispatch("MESSAGE_REACTION_REMOVE_ALL", """{ "channel_id": "2", "message_id": "3", "guild_id": "4" }""");
 
@@ -239,7 +239,7 @@ public class DiscordMessageActionTests
     }
 
     [Fact]
-    public void MessageReactionRemoveEmoji_IsAReactionRemovalOfThatEmoji()
+    public void MessageReactionRemoveEmoji_OneEmoji_IsAReactionRemovalOfThatEmoji()
     {
         var evt = Dispatch("MESSAGE_REACTION_REMOVE_EMOJI",
             """{ "channel_id": "2", "message_id": "3", "guild_id": "4", "emoji": { "id": "55", "name": "blob" } }""");

@@ -23,7 +23,7 @@ public class DiscordStateEventTests
     }
 
     [Fact]
-    public void PresenceUpdate_IsPresenceWithDiscordsStatus()
+    public void PresenceUpdate_Idle_IsPresenceWithDiscordsStatus()
     {
         var evt = Dispatch("PRESENCE_UPDATE",
             """{ "user": { "id": "1400000000000000001" }, "guild_id": "1200000000000000001", "status": "idle", "activities": [], "client_status": { "desktop": "idle" } }""");
@@ -54,7 +54,7 @@ public class DiscordStateEventTests
     }
 
     [Fact]
-    public void GuildMemberRemove_IsGroupRemoveOfTheMember()
+    public void GuildMemberRemove_MemberLeft_IsGroupRemoveOfTheMember()
     {
         var evt = Dispatch("GUILD_MEMBER_REMOVE", """{ "guild_id": "1200000000000000001", "user": { "id": "1400000000000000009", "username": "newbie" } }""");
 
@@ -76,7 +76,7 @@ public class DiscordStateEventTests
     }
 
     [Fact]
-    public void ThreadCreate_IsGroupEventOfTheThreadByItsOwner()
+    public void ThreadCreate_NewThread_IsGroupEventOfTheThreadByItsOwner()
     {
         var evt = Dispatch("THREAD_CREATE",
             """
@@ -96,7 +96,7 @@ public class DiscordStateEventTests
     }
 
     [Fact]
-    public void ThreadUpdateAndDelete_AreGroupEventsOfTheThread()
+    public void ThreadUpdateAndDelete_OfAThread_AreGroupEventsOfTheThread()
     {
         var update = Dispatch("THREAD_UPDATE", """{ "id": "1800000000000000001", "guild_id": "1", "parent_id": "2", "type": 11, "name": "Renamed" }""");
         var delete = Dispatch("THREAD_DELETE", """{ "id": "1800000000000000001", "guild_id": "1", "parent_id": "2", "type": 11 }""");
@@ -112,7 +112,7 @@ public class DiscordStateEventTests
     }
 
     [Fact]
-    public void ThreadMembersUpdate_OneGroupEventPerMemberAddedOrRemoved()
+    public void ThreadMembersUpdate_AddedAndRemoved_OneGroupEventPerMember()
     {
         var events = NormalizeAll(Frame("THREAD_MEMBERS_UPDATE",
             """
