@@ -38,6 +38,7 @@ public static class OmniLocalApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueueConsumer>());
         builder.Services.AddSingleton<WorkflowRunConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunConsumer>());
+        builder.Services.AddHostedService<ReconcileTimer>();
         builder.AddOmniLocalTelemetry();
         builder.Logging.AddOmniLogSafety();
 

@@ -14,6 +14,7 @@ using Omni.Services.Identity;
 using Omni.Services.Ingest;
 using Omni.Services.Normalize;
 using Omni.Services.Operations;
+using Omni.Services.Reconcile;
 using Omni.Services.Replay;
 using Omni.Services.Storage;
 using Omni.Services.Traces;
@@ -47,6 +48,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NormalizeProcessor>();
         services.AddSingleton<IngestQueueHandler>();
         services.AddSingleton<ReplayService>();
+        services.AddSingleton<IngestMarkers>();
+        services.AddSingleton<ReconcileSweep>();
         services.AddOmniIdentity(options);
 
         // The HTTP surface (ApiRoutes): the dispatcher both hosts call, and each feature's handlers.

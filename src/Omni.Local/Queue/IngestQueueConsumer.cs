@@ -7,8 +7,9 @@ namespace Omni.Local.Queue;
 
 /// <summary>
 /// Omni.Local's stand-in for the Functions queue trigger on the ingest queue, with the same contract: batches of
-/// messages processed in parallel, deleted on success, made visible again after <c>RetryDelay</c> on failure, and
-/// moved to <c>ingest-poison</c> after <c>MaxDequeueCount</c> deliveries.
+/// messages processed in parallel, kept invisible while they are handled (<see cref="MessageLease"/>), deleted on
+/// success, made visible again after <c>RetryDelay</c> on failure, and moved to <c>ingest-poison</c> after
+/// <c>MaxDequeueCount</c> deliveries. A killed host's messages come back within <c>VisibilityTimeout</c> (30 s).
 /// </summary>
 public sealed class IngestQueueConsumer(OmniStorage storage, IngestQueueHandler handler, OmniOptions options, ILogger<IngestQueueConsumer> logger)
     : BackgroundService
@@ -53,16 +54,29 @@ public sealed class IngestQueueConsumer(OmniStorage storage, IngestQueueHandler 
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         var batch = await storage.IngestQueue.ReceiveMessagesAsync(_settings.BatchSize, _settings.VisibilityTimeout, cancellationToken);
-        await Task.WhenAll(batch.Value.Select(m => HandleOneAsync(m, cancellationToken)));
+        var leases = batch.Value.Select(m => new MessageLease(storage.IngestQueue, m, _settings.VisibilityTimeout, logger)).ToList();
+        try
+        {
+            await Task.WhenAll(leases.Select(l => HandleOneAsync(l, cancellationToken)));
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+
         return batch.Value.Length;
     }
 
-    private async Task HandleOneAsync(QueueMessage message, CancellationToken cancellationToken)
+    private async Task HandleOneAsync(MessageLease lease, CancellationToken cancellationToken)
     {
+        var message = lease.Message;
         try
         {
             await handler.HandleAsync(message.MessageText, message.DequeueCount, cancellationToken);
-            await storage.IngestQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            await lease.DeleteAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,12 +90,12 @@ public sealed class IngestQueueConsumer(OmniStorage storage, IngestQueueHandler 
             {
                 logger.LogError(ex, "Ingest message {MessageId} failed {Count} deliveries; moving it to the poison queue", message.MessageId, message.DequeueCount);
                 await storage.IngestPoisonQueue.SendMessageAsync(message.MessageText, cancellationToken);
-                await storage.IngestQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                await lease.DeleteAsync(cancellationToken);
             }
             else
             {
                 logger.LogWarning(ex, "Ingest message {MessageId} failed (delivery {Count}); retrying in {Delay}", message.MessageId, message.DequeueCount, _settings.RetryDelay);
-                await storage.IngestQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _settings.RetryDelay, cancellationToken: cancellationToken);
+                await lease.ReleaseAsync(_settings.RetryDelay, cancellationToken);
             }
         }
     }

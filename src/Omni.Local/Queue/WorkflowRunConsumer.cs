@@ -14,9 +14,6 @@ public sealed class WorkflowRunConsumer(
 {
     public const int MaxDequeueCount = 5;
 
-    /// <summary>How long a message stays invisible while its runs start: longer than the ingest queue's, since actions call slow APIs.</summary>
-    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Normalizer.Enabled)
@@ -50,45 +47,68 @@ public sealed class WorkflowRunConsumer(
         }
     }
 
-    /// <summary>Starts the runs of every queued event; returns how many messages it handled.</summary>
+    /// <summary>
+    /// Starts the runs of every queued event; returns how many messages it handled. The messages of a batch are handled
+    /// one after the other and each is kept invisible until its turn is over (<see cref="MessageLease"/>, renewed every
+    /// third of <c>Omni:Normalizer:VisibilityTimeout</c>): a slow step does not hand the rest to another worker, and a
+    /// killed host's messages come back within that timeout, to resume their runs from the last saved step.
+    /// </summary>
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         await queue.Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var batch = (await queue.Queue.ReceiveMessagesAsync(16, VisibilityTimeout, cancellationToken)).Value;
-        foreach (var message in batch)
+        var visibility = options.Normalizer.VisibilityTimeout;
+        var batch = (await queue.Queue.ReceiveMessagesAsync(16, visibility, cancellationToken)).Value;
+        var leases = batch.Select(m => new MessageLease(queue.Queue, m, visibility, logger)).ToList();
+        try
         {
-            try
+            foreach (var lease in leases)
             {
-                if (WorkflowRunInbox.Parse(message.MessageText) is { } run && await events.GetAsync(run.EventId, cancellationToken) is { } evt)
-                {
-                    await runner.StartAsync(evt, cancellationToken);
-                }
-
-                await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                await HandleOneAsync(lease, cancellationToken);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        }
+        finally
+        {
+            foreach (var lease in leases)
             {
-                throw; // shutting down: the message comes back after its visibility timeout
-            }
-#pragma warning disable CA1031 // One failing event is retried, then moved to the poison queue; it never stops the others.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                if (message.DequeueCount >= MaxDequeueCount)
-                {
-                    logger.LogError(e, "Starting the workflows of {Message} failed {Count} times; moving it to the poison queue", message.MessageText, message.DequeueCount);
-                    await queue.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                    await queue.PoisonQueue.SendMessageAsync(message.MessageText, cancellationToken);
-                    await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-                }
-                else
-                {
-                    logger.LogWarning(e, "Starting the workflows of {Message} failed (delivery {Count}); retrying in {Delay}", message.MessageText, message.DequeueCount, options.Normalizer.RetryDelay);
-                    await queue.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Normalizer.RetryDelay, cancellationToken: cancellationToken);
-                }
+                await lease.DisposeAsync();
             }
         }
 
         return batch.Length;
+    }
+
+    private async Task HandleOneAsync(MessageLease lease, CancellationToken cancellationToken)
+    {
+        var message = lease.Message;
+        try
+        {
+            if (WorkflowRunInbox.Parse(message.MessageText) is { } run && await events.GetAsync(run.EventId, cancellationToken) is { } evt)
+            {
+                await runner.StartAsync(evt, cancellationToken);
+            }
+
+            await lease.DeleteAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // shutting down: the message comes back after its visibility timeout
+        }
+#pragma warning disable CA1031 // One failing event is retried, then moved to the poison queue; it never stops the others.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            if (message.DequeueCount >= MaxDequeueCount)
+            {
+                logger.LogError(e, "Starting the workflows of {Message} failed {Count} times; moving it to the poison queue", message.MessageText, message.DequeueCount);
+                await queue.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await queue.PoisonQueue.SendMessageAsync(message.MessageText, cancellationToken);
+                await lease.DeleteAsync(cancellationToken);
+            }
+            else
+            {
+                logger.LogWarning(e, "Starting the workflows of {Message} failed (delivery {Count}); retrying in {Delay}", message.MessageText, message.DequeueCount, options.Normalizer.RetryDelay);
+                await lease.ReleaseAsync(options.Normalizer.RetryDelay, cancellationToken);
+            }
+        }
     }
 }

@@ -20,6 +20,9 @@ public sealed class OmniOptions
 
     public NormalizerOptions Normalizer { get; init; } = new();
 
+    /// <summary>The reconciliation sweep: archived payloads that never reached the normalizer are enqueued again.</summary>
+    public ReconcileOptions Reconcile { get; init; } = new();
+
     public Identity.IdentityOptions Identity { get; init; } = new();
     public HealthOptions Health { get; init; } = new();
 
@@ -142,6 +145,11 @@ public sealed class NormalizerOptions
 
     public int BatchSize { get; init; } = 16;
 
+    /// <summary>
+    /// Omni.Local: how long a received message (ingest or workflow-runs) stays invisible. The consumer renews it every
+    /// third of this while the message is handled, so a slow message is never delivered twice, and the messages of a
+    /// host that was killed come back at most this long after it died.
+    /// </summary>
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Delay before a failed message is delivered again: the Functions queue trigger's <c>visibilityTimeout</c> (host.json).</summary>
@@ -149,6 +157,38 @@ public sealed class NormalizerOptions
 
     /// <summary>Longest pause between polls of an empty queue.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// <c>Omni:Reconcile</c>: the sweep that finds archived payloads with neither a result (events, the ingest marker, a dead
+/// letter) nor a queue message, and enqueues their claim checks again (docs/decisions.md, 20).
+/// </summary>
+public sealed class ReconcileOptions
+{
+    /// <summary>
+    /// The Functions app's timer schedule (NCRONTAB with seconds): every minute. It must stay a constant (attribute
+    /// argument); <see cref="Interval"/>'s default is the same period, and a test checks the two and the docs agree.
+    /// </summary>
+    public const string FunctionsSchedule = "0 */1 * * * *";
+
+    /// <summary>Whether the sweep runs (Omni.Local also needs <c>Omni:Normalizer:Enabled</c>).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// How old a payload must be, and how far behind the oldest message still waiting on the ingest queue, before it
+    /// counts as lost. Longer than a message's whole retry schedule (visibility timeout + 4 retry delays of 30 s), so a
+    /// payload whose message is merely retrying or lagging is not enqueued twice.
+    /// </summary>
+    public TimeSpan After { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How far back a sweep looks. Older payloads are <c>POST /api/replay</c>'s business.</summary>
+    public TimeSpan Lookback { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Omni.Local: time between sweeps (the Functions app uses <see cref="FunctionsSchedule"/>, the same period).</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most claim checks one sweep enqueues; the rest wait for the next sweep.</summary>
+    public int MaxPerSweep { get; init; } = 1000;
 }
 
 public sealed class HealthOptions

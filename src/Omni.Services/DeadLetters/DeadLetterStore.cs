@@ -35,6 +35,29 @@ public sealed class DeadLetterStore(OmniStorage storage, TimeProvider time)
         (await storage.DeadLetters.GetEntityIfExistsAsync<TableEntity>(
             TableKeys.Escape(letter.Instance ?? NoInstance), RowKeyFor(letter), ["RowKey"], cancellationToken)).HasValue;
 
+    /// <summary>
+    /// The ingest ids of one instance's payloads received in [<paramref name="from"/>, <paramref name="to"/>] that were
+    /// recorded here (quarantined or poisoned): one range read, since row keys start with the newest-first received time.
+    /// </summary>
+    public async Task<HashSet<string>> ListIngestIdsAsync(string instance, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var lower = TableKeys.NewestFirst(to);
+        var upper = TableKeys.NewestFirst(from) + TableKeys.Separator + "~";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(instance)} and RowKey ge {lower} and RowKey lt {upper}");
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in storage.DeadLetters.QueryAsync<TableEntity>(filter, 1000, IngestIdColumns, cancellationToken))
+        {
+            if (row.GetString("IngestId") is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    private static readonly string[] IngestIdColumns = ["IngestId"];
+
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(string? instance, int limit, CancellationToken cancellationToken)
     {
         var query = instance is null

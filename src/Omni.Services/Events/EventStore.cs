@@ -21,7 +21,8 @@ namespace Omni.Services.Events;
 /// <item><c>k|{event kind}|{newest-first time}|{event_id}</c> — the instance's events of one kind.</item>
 /// <item><c>i|{identity id}|{newest-first time}|{event_id}</c> — what one identity did (only when the event carries an identity_id).</item>
 /// </list>
-/// Aggregate rows (<see cref="IEventAggregate"/>: conversation summaries, catalogue counters) ride in the same transaction.
+/// Aggregate rows (<see cref="IEventAggregate"/>: conversation summaries, catalogue counters) and the payload's ingest marker
+/// (<c>ingest|…</c>, <see cref="Reconcile.IngestMarkers"/>) ride in the same transaction.
 /// Every row carries the whole event as JSON, so any listing is one range read. Events whose JSON exceeds what an
 /// entity property holds keep the full JSON in a blob (<c>EventBlob</c>) and a trimmed copy in the row.
 /// </summary>
@@ -49,9 +50,22 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     /// Writes the event unless it exists, with the normalizer's timing for traces, and applies it to the aggregate rows
     /// in the same transaction. Returns false when it was already stored (a duplicate: nothing changes).
     /// </summary>
-    public async Task<bool> TryAddAsync(OmniEvent e, NormalizeTiming? timing, CancellationToken cancellationToken)
+    public Task<bool> TryAddAsync(OmniEvent e, NormalizeTiming? timing, CancellationToken cancellationToken) => TryAddAsync(e, timing, null, cancellationToken);
+
+    /// <summary>
+    /// As above, and upserts <paramref name="marker"/> (a row of the event's partition: the payload's ingest marker,
+    /// <see cref="Reconcile.IngestMarkers"/>) in the same transaction, at no extra storage operation. It is written only
+    /// if the event is new: a duplicate's transaction fails as a whole.
+    /// </summary>
+    public async Task<bool> TryAddAsync(OmniEvent e, NormalizeTiming? timing, TableEntity? marker, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var partition = TableKeys.Escape(e.Instance);
+        if (marker is not null && marker.PartitionKey != partition)
+        {
+            throw new ArgumentException($"the marker row belongs to partition {marker.PartitionKey}, the event to {partition}", nameof(marker));
+        }
+
         var sortKey = TableKeys.NewestFirst(e.OccurredAt ?? e.ReceivedAt);
         var (json, blobName) = await InlineOrOffloadAsync(e, cancellationToken);
 
@@ -93,6 +107,11 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
                 }
 
                 var actions = eventActions.Concat(writes.Select(w => w.Action)).ToList();
+                if (marker is not null)
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, marker)); // last: never the 409
+                }
+
                 CheckTransactionLimits(actions);
                 var response = await storage.Events.SubmitTransactionAsync(actions, cancellationToken);
                 for (var i = 0; i < writes.Count; i++)

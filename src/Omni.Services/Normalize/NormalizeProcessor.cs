@@ -5,6 +5,7 @@ using Omni.Services.DeadLetters;
 using Omni.Services.Events;
 using Omni.Services.Identity;
 using Omni.Services.Ingest;
+using Omni.Services.Reconcile;
 using Omni.Services.Telemetry;
 
 namespace Omni.Services.Normalize;
@@ -12,10 +13,12 @@ namespace Omni.Services.Normalize;
 /// <summary>
 /// Turns one archived payload into stored events. Payloads that can never succeed (blob gone, unreadable, no
 /// normalizer, a normalizer bug) are quarantined at once with the reason; storage failures throw so the host retries.
+/// A payload that stored its result leaves an ingest marker (<see cref="IngestMarkers"/>), a quarantined one its dead
+/// letter: what the reconciliation sweep looks for.
 /// </summary>
 public sealed class NormalizeProcessor(
     RawArchive archive, NormalizerRegistry normalizers, EventStore events, DeadLetterStore deadLetters, IdentityResolver identities,
-    CatalogStore catalog, TimeProvider time, Omni.Services.Workflows.WorkflowRunInbox? workflowRuns = null)
+    CatalogStore catalog, TimeProvider time, IngestMarkers markers, Omni.Services.Workflows.WorkflowRunInbox? workflowRuns = null)
 {
     public async Task<NormalizeOutcome> ProcessAsync(IngestMessage message, int attempt, CancellationToken cancellationToken)
     {
@@ -72,12 +75,15 @@ public sealed class NormalizeProcessor(
         var stamped = await identities.StampAsync(result.Events, cancellationToken);
         var timing = new NormalizeTiming(startedAt, watch.Elapsed); // normalize + identity resolution, shown by the trace
         var added = 0;
+        var marked = false; // the payload's ingest marker rides in its first new event's transaction (no extra operation)
         foreach (var e in stamped)
         {
-            var isNew = await events.TryAddAsync(e, timing, cancellationToken);
+            var carriesMarker = !marked && e.Instance == message.Instance;
+            var isNew = await events.TryAddAsync(e, timing, carriesMarker ? IngestMarkers.EntityFor(message) : null, cancellationToken);
             if (isNew)
             {
                 added++;
+                marked |= carriesMarker;
                 OmniTelemetry.RecordEventIngested(e.Provider, e.EventKind);
             }
 
@@ -88,6 +94,13 @@ public sealed class NormalizeProcessor(
             {
                 await workflowRuns.EnqueueAsync(e, cancellationToken);
             }
+        }
+
+        if (!marked)
+        {
+            // No new event carried the marker (an empty batch, or only duplicates of events another ingest id stored):
+            // write it on its own, so the reconciliation sweep knows this payload was handled.
+            await markers.MarkAsync(message, cancellationToken);
         }
 
         return new NormalizeOutcome(added, result.Events.Count - added, null);

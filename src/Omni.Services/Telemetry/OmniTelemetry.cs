@@ -11,10 +11,11 @@ namespace Omni.Services.Telemetry;
 /// (<c>AddSource("Omni")</c>, <c>AddMeter("Omni")</c>); with no subscriber every call here costs next to nothing.
 /// <list type="bullet">
 /// <item>Spans: <c>omni.ingest</c> (one webhook), <c>omni.normalize</c> (one queue message),
-/// <c>omni.workflow.step</c> (one workflow step, <see cref="StartWorkflowStep"/>).</item>
+/// <c>omni.workflow.step</c> (one workflow step, <see cref="StartWorkflowStep"/>), <c>omni.reconcile</c> (one sweep).</item>
 /// <item>Counters: <c>omni.webhooks.received</c> {provider, outcome}, <c>omni.events.ingested</c> {provider, event_kind},
 /// <c>omni.events.duplicates_suppressed</c> {provider}, <c>omni.deadletters</c> {stage},
-/// <c>omni.actions.outcomes</c> {action, provider, outcome}, <c>omni.storage.operations</c> {service}.</item>
+/// <c>omni.actions.outcomes</c> {action, provider, outcome}, <c>omni.storage.operations</c> {service},
+/// <c>omni.reconcile.reenqueued</c> {provider}.</item>
 /// <item>Histogram: <c>omni.normalize.duration</c> (ms) {provider, outcome}.</item>
 /// </list>
 /// Values put on spans and metrics are ids, names and counts, never payload content, headers or secrets.
@@ -26,6 +27,7 @@ public static class OmniTelemetry
     public const string IngestSpan = "omni.ingest";
     public const string NormalizeSpan = "omni.normalize";
     public const string WorkflowStepSpan = "omni.workflow.step";
+    public const string ReconcileSpan = "omni.reconcile";
 
     // Attribute names, shared by spans and metrics (OpenTelemetry style: a namespace, dots, snake_case).
     public const string ProviderTag = "omni.provider";
@@ -43,6 +45,8 @@ public static class OmniTelemetry
     public const string DuplicatesTag = "omni.events.duplicates";
     public const string QuarantinedTag = "omni.quarantined";
     public const string HttpStatusTag = "http.response.status_code";
+    public const string ReconcileExaminedTag = "omni.reconcile.examined";
+    public const string ReconcileReEnqueuedTag = "omni.reconcile.reenqueued";
 
     public static readonly ActivitySource Source = new(Name);
 
@@ -68,6 +72,9 @@ public static class OmniTelemetry
 
     public static readonly Counter<long> StorageOperations = Meter.CreateCounter<long>(
         "omni.storage.operations", "{request}", "Requests sent to Azure Storage (retries included), by service: blob, queue, table.");
+
+    public static readonly Counter<long> ReconcileReEnqueued = Meter.CreateCounter<long>(
+        "omni.reconcile.reenqueued", "{payload}", "Archived payloads the reconciliation sweep enqueued again because they had no queue message and no result.");
 
     /// <summary>The span of one webhook delivery, under the host's HTTP server span; the caller disposes it.</summary>
     public static Activity? StartIngest(string provider, string instance)
@@ -172,6 +179,20 @@ public static class OmniTelemetry
 
     public static void RecordEventIngested(string provider, string eventKind) =>
         EventsIngested.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider), new KeyValuePair<string, object?>(EventKindTag, eventKind));
+
+    /// <summary>The span of one reconciliation sweep; the caller disposes it.</summary>
+    public static Activity? StartReconcile() => Source.StartActivity(ReconcileSpan, ActivityKind.Internal);
+
+    /// <summary>Ends the sweep span's story: payloads examined and enqueued again.</summary>
+    public static void RecordReconcile(Activity? activity, Reconcile.ReconcileResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        activity?.SetTag(ReconcileExaminedTag, result.Examined);
+        activity?.SetTag(ReconcileReEnqueuedTag, result.ReEnqueued);
+    }
+
+    /// <summary>Counts one archived payload the sweep enqueued again.</summary>
+    public static void RecordReconciled(string provider) => ReconcileReEnqueued.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
 
     public static void RecordDeadLetter(string stage) => DeadLetters.Add(1, new KeyValuePair<string, object?>(StageTag, stage));
 
