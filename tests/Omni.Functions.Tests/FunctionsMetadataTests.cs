@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Omni.Services.Configuration;
 using Omni.Services.Http;
 using Omni.Services.Storage;
 
@@ -8,7 +9,8 @@ namespace Omni.Functions.Tests;
 /// <summary>
 /// The Functions build's output, read as the Functions host reads it: <c>functions.metadata</c> (written by the Worker
 /// SDK's generator from our attributes), <c>worker.config.json</c> and <c>extensions.json</c>. The HTTP functions must be
-/// exactly the route table (<see cref="ApiRoutes"/>), and every queue trigger must read a queue the services write.
+/// exactly the route table (<see cref="ApiRoutes"/>), every queue trigger must read a queue the services write, and the
+/// one timer trigger must run the reconciliation sweep on the schedule docs/operations.md documents.
 /// </summary>
 public class FunctionsMetadataTests
 {
@@ -70,6 +72,27 @@ public class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTrigger_RunsTheReconcileSweepOnTheDocumentedSchedule()
+    {
+        var (function, binding) = Assert.Single(Triggers("timerTrigger"));
+        Assert.Equal("Reconcile", function);
+        var schedule = binding["schedule"]!.GetValue<string>();
+        Assert.Equal(ReconcileOptions.FunctionsSchedule, schedule);
+        Assert.NotEqual(true, binding["runOnStartup"]?.GetValue<bool>()); // a cold start must not sweep on every scale-out
+
+        // Every N minutes, N being Omni.Local's default Omni:Reconcile:Interval: both hosts sweep at the same pace.
+        var fields = schedule.Split(' ');
+        Assert.Equal(new[] { "0", "*", "*", "*", "*" }, fields.Where((_, i) => i != 1));
+        var minutes = fields[1] == "*" ? 1 : int.Parse(fields[1].Replace("*/", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(new ReconcileOptions().Interval, TimeSpan.FromMinutes(minutes));
+
+        // And docs/operations.md says so, next to the setting.
+        var operations = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "operations.md"));
+        Assert.Contains($"`{schedule}`", operations, StringComparison.Ordinal);
+        Assert.Contains("`Omni:Reconcile:Interval`", operations, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Orchestration_AndItsActivities_AreRegistered()
     {
         Assert.Equal(["RunWorkflow"], Triggers("orchestrationTrigger").Select(t => t.Function));
@@ -81,14 +104,20 @@ public class FunctionsMetadataTests
     private static string FindOutputDirectory()
     {
         var configuration = typeof(FunctionsMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var output = Path.Combine(RepositoryRoot(), "src", "Omni.Functions", "bin", configuration, "net10.0");
+        return Directory.Exists(output)
+            ? output
+            : throw new InvalidOperationException($"{output} does not exist: build src/Omni.Functions ({configuration}) first");
+    }
+
+    /// <summary>The folder with Omni.sln, above the test's output.</summary>
+    private static string RepositoryRoot()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Omni.sln")))
             {
-                var output = Path.Combine(dir.FullName, "src", "Omni.Functions", "bin", configuration, "net10.0");
-                return Directory.Exists(output)
-                    ? output
-                    : throw new InvalidOperationException($"{output} does not exist: build src/Omni.Functions ({configuration}) first");
+                return dir.FullName;
             }
         }
 
