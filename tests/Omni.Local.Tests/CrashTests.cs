@@ -44,8 +44,8 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
             ["Omni__Normalizer__VisibilityTimeout"] = "00:00:03", // a killed host's messages come back within 3 s
             ["Omni__Normalizer__RetryDelay"] = "00:00:01",
             ["Omni__Normalizer__MaxPollInterval"] = "00:00:00.100",
-            ["Omni__Reconcile__After"] = "00:00:05",              // longer than the visibility timeout, as in production
-            ["Omni__Reconcile__Interval"] = "00:00:01",
+            ["Omni__Reconcile__After"] = "00:00:03",              // + the interval: longer than the visibility timeout, as in production
+            ["Omni__Reconcile__Interval"] = "00:00:02",
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
@@ -132,7 +132,6 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
             $"{retried.Count} retried; {archive.Count} archived ({orphans.Count} orphaned by the kill, {swept} of them re-enqueued by the sweep); " +
             $"{events.Count} events, " +
             $"{state.Runs.Count} runs; drained at {drainedAt.TotalSeconds:F1} s, done at {watch.Elapsed.TotalSeconds:F1} s");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"the crash test took {watch.Elapsed}");
     }
 
     /// <summary>Posts one webhook; the ingest id when it was acknowledged (2xx), null when the host did not answer so.</summary>
@@ -155,13 +154,9 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
             var json = await response.Content.ReadFromJsonAsync<JsonElement>();
             return json.GetProperty("ingest_id").GetString();
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException or JsonException)
         {
-            return null; // killed mid-request, or not listening
-        }
-        catch (TaskCanceledException)
-        {
-            return null;
+            return null; // killed mid-request, or not listening: no acknowledgement
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class ReconcileTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 20, 0, TimeSpan.Zero);
 
-    /// <summary>Past <c>Omni:Reconcile:After</c> (3 min by default).</summary>
+    /// <summary>Past <c>Omni:Reconcile:After</c> (2 min by default) and then some.</summary>
     private static readonly TimeSpan PastAfter = TimeSpan.FromMinutes(4);
 
     private static async Task<(OmniHost Host, FakeTimeProvider Clock)> StartAsync(AzuriteFixture azurite, bool consumer = false)
@@ -64,10 +64,14 @@ public sealed class ReconcileTests(AzuriteFixture azurite)
         return names;
     }
 
-    /// <summary>A sweep by a process that remembers nothing of earlier sweeps (a restarted host, another Functions instance).</summary>
+    /// <summary>
+    /// A sweep by a process that remembers nothing of earlier sweeps (a restarted host, another Functions instance): its
+    /// first sweep only looks at the queue, the second (here at once, at the same fake time) acts.
+    /// </summary>
     private static async Task<ReconcileResult> FreshSweepAsync(OmniHost host)
     {
         using var sweep = ActivatorUtilities.CreateInstance<ReconcileSweep>(host.Services);
+        Assert.Equal(new ReconcileResult(0, 0, 0, 0), await sweep.RunAsync(CancellationToken.None));
         return await sweep.RunAsync(CancellationToken.None);
     }
 
@@ -84,10 +88,14 @@ public sealed class ReconcileTests(AzuriteFixture azurite)
         var orphan = await PostWhileEnqueueFailsAsync(host, EvolutionPayloads.Text("3EB0RECONCILE002", "archived, never enqueued"));
         Assert.Equal(0, await QueueLengthAsync(host));
 
-        // Younger than Omni:Reconcile:After: its message may still be on the way, so it is left alone.
-        Assert.Equal(0, (await sweep.RunAsync(CancellationToken.None)).ReEnqueued);
+        // Sweeps a minute apart, from the first (it only looks at the queue): the payload is too young to be lost
+        // (its message may still be on the way) until it is After older than what the last two sweeps saw.
+        for (var minute = 0; minute < 4; minute++)
+        {
+            Assert.Equal(0, (await sweep.RunAsync(CancellationToken.None)).ReEnqueued);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
 
-        clock.Advance(PastAfter);
         var first = await sweep.RunAsync(CancellationToken.None);
         Assert.Equal((2, 1, 1), (first.Examined, first.Processed, first.ReEnqueued));
         var queued = Assert.Single((await host.Storage.IngestQueue.PeekMessagesAsync(32)).Value);
@@ -181,13 +189,17 @@ public sealed class ReconcileTests(AzuriteFixture azurite)
         await PostWhileEnqueueFailsAsync(host, EvolutionPayloads.Text("3EB0RECONCILE007", "found by the timer"));
         Assert.Empty(await host.ListEventsAsync());
 
-        // Omni:Reconcile:Interval is 1 min: each minute of fake time is one sweep; the payload is due after 3.
-        for (var minute = 0; minute < 4; minute++)
+        // Omni:Reconcile:Interval is 1 min: each minute of fake time is one sweep (ticks that come while a sweep runs
+        // coalesce, so the clock moves on slowly); the payload is due after 4. Bounded: 40 minutes, inside the lookback.
+        List<System.Text.Json.JsonElement> events = [];
+        for (var minute = 0; minute < 40 && events.Count == 0; minute++)
         {
             clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(500);
+            events = await host.ListEventsAsync();
         }
 
-        var events = await OmniHost.EventuallyAsync(() => host.ListEventsAsync(), e => e.Count == 1, "the swept payload's event");
+        Assert.Single(events);
         Assert.Equal("found by the timer", events[0].GetProperty("text").GetString());
     }
 }

@@ -175,11 +175,12 @@ public sealed class ReconcileOptions
     public bool Enabled { get; init; } = true;
 
     /// <summary>
-    /// How old a payload must be, and how far behind the oldest message still waiting on the ingest queue, before it
-    /// counts as lost. Longer than a message's whole retry schedule (visibility timeout + 4 retry delays of 30 s), so a
-    /// payload whose message is merely retrying or lagging is not enqueued twice.
+    /// How far behind the normalizer's progress (now, or the oldest claim check still waiting on the ingest queue, at
+    /// this sweep and the previous one) a payload must be before it counts as lost. With sweeps a minute apart a payload
+    /// is at least 3 min old when swept: longer than a message's whole retry schedule (4 retry delays of 30 s), so a
+    /// payload whose message is merely retrying, lagging or in flight is not enqueued twice.
     /// </summary>
-    public TimeSpan After { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan After { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How far back a sweep looks. Older payloads are <c>POST /api/replay</c>'s business.</summary>
     public TimeSpan Lookback { get; init; } = TimeSpan.FromHours(1);

@@ -5,27 +5,41 @@ namespace Omni.Services.Reconcile;
 
 /// <summary>
 /// The sweep's decisions, pure: which time window to examine, and which archived payloads in it are lost (neither an
-/// ingest marker nor a dead letter) and must be enqueued again. <see cref="ReconcileSweep"/> does the reading and writing.
+/// ingest marker nor a dead letter, and no claim check that could still be on the queue) and must be enqueued again. <see cref="ReconcileSweep"/> does the reading and writing.
 /// </summary>
 public static class ReconcilePlanner
 {
     /// <summary>
-    /// The payloads one sweep examines: received in [from, to), where from is <c>now - Lookback</c> or, later, where
-    /// this process's previous sweep of the instance stopped (<paramref name="checkedUntil"/>), and to is
-    /// <c>After</c> before now, or <c>After</c> before the oldest message still waiting on the ingest queue when that is
-    /// older (the normalizer is lagging: payloads behind its backlog may still have their message). Null: nothing to examine.
+    /// How far the normalizer has got, as one sweep sees it: the received time of the oldest claim check still waiting
+    /// on the ingest queue, or now when none waits (or it is stamped later than now by another host's clock).
     /// </summary>
-    public static ReconcileWindow? Window(DateTimeOffset now, ReconcileOptions options, DateTimeOffset? oldestWaiting, DateTimeOffset? checkedUntil)
+    public static DateTimeOffset Progress(DateTimeOffset now, DateTimeOffset? oldestWaiting) =>
+        oldestWaiting is { } waiting && waiting < now ? waiting : now;
+
+    /// <summary>
+    /// The payloads one sweep examines: received in [from, to). From is <c>now - Lookback</c> or, later, where this
+    /// process's previous sweep of the instance stopped (<paramref name="checkedUntil"/>). To is <c>After</c> before the
+    /// normalizer's progress as this sweep <em>and the previous one</em> saw it, whichever is older: a claim check
+    /// waiting then (or enqueued since) may be in flight now, invisible to the peek, so only payloads older than that
+    /// by <c>After</c> count as lost. Null: nothing to examine, and always for the first sweep of a process (it has
+    /// seen the queue only once).
+    /// </summary>
+    public static ReconcileWindow? Window(
+        DateTimeOffset now, ReconcileOptions options, DateTimeOffset progress, DateTimeOffset? previousProgress, DateTimeOffset? checkedUntil)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (previousProgress is not { } previous)
+        {
+            return null;
+        }
+
         var from = now - options.Lookback;
         if (checkedUntil is { } done && done > from)
         {
             from = done;
         }
 
-        var progress = oldestWaiting is { } waiting && waiting < now ? waiting : now;
-        var to = progress - options.After;
+        var to = (previous < progress ? previous : progress) - options.After;
         return to > from ? new ReconcileWindow(from, to) : null;
     }
 

@@ -12,8 +12,10 @@ namespace Omni.Services.Reconcile;
 /// The reconciliation sweep both hosts run on a timer (Omni.Local: <c>ReconcileTimer</c>; Functions: the <c>Reconcile</c>
 /// timer trigger). Ingest archives the body, then enqueues its claim check: a crash in between leaves a payload nobody
 /// processes. For each configured instance the sweep lists the payloads archived in its window
-/// (<see cref="ReconcilePlanner.Window"/>), reads that window's ingest markers and dead letters (one range read each),
-/// and enqueues the claim check of every payload that has neither (<see cref="ReconcilePlanner.Plan"/>).
+/// (<see cref="ReconcilePlanner.Window"/>: old enough, and behind what the normalizer had reached at this sweep and the
+/// previous one), reads that window's ingest markers and dead letters (one range read each), and enqueues the claim
+/// check of every payload that has neither (<see cref="ReconcilePlanner.Plan"/>). The first sweep of a process only
+/// looks at the queue. What it remembers (the previous look, where each instance's last sweep stopped) is in memory.
 /// Storage cost per sweep: one queue peek, then per instance with payloads in its window one blob listing per hour
 /// folder and two table range reads (pages of 1,000 or 5,000), plus one queue write per lost payload.
 /// Nothing on the ingest or normalize path pays for it (the marker rides in the event's transaction).
@@ -30,6 +32,9 @@ public sealed class ReconcileSweep(
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    /// <summary>The normalizer's progress as the previous sweep of this process saw it (<see cref="ReconcilePlanner.Window"/>).</summary>
+    private DateTimeOffset? _previousProgress;
+
     /// <summary>Runs one sweep over every configured instance; returns what it found and enqueued.</summary>
     public async Task<ReconcileResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -38,14 +43,17 @@ public sealed class ReconcileSweep(
         try
         {
             var now = time.GetUtcNow();
-            var oldestWaiting = await OldestWaitingAsync(cancellationToken);
+            var progress = ReconcilePlanner.Progress(now, await OldestWaitingAsync(cancellationToken));
+            var previousProgress = _previousProgress;
+            _previousProgress = progress;
             var total = new ReconcileResult(0, 0, 0, 0);
             var reEnqueued = new List<string>();
             foreach (var (instance, settings) in options.Instances.OrderBy(i => i.Key, StringComparer.Ordinal))
             {
                 var provider = settings.Provider;
                 var key = $"{provider}/{instance}";
-                var window = ReconcilePlanner.Window(now, options.Reconcile, oldestWaiting, _checkedUntil.TryGetValue(key, out var done) ? done : null);
+                var window = ReconcilePlanner.Window(
+                    now, options.Reconcile, progress, previousProgress, _checkedUntil.TryGetValue(key, out var done) ? done : null);
                 if (window is null)
                 {
                     continue;
