@@ -86,6 +86,38 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunWorkflow_TenMegabyteText_InputsCarryTheBoundedEventAndTheAgentGetsTheWholeText()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite); // the seed playbooks
+        host.Server.AnswerSendText();
+        host.Server.AnswerChat("Recebi um texto longo.");
+        var text = string.Concat(Enumerable.Repeat("0123456789", 1_000_000)); // 10,000,000 characters
+        var evt = Providers.Text(text) with
+        {
+            ProviderMetadata = System.Text.Json.JsonSerializer.SerializeToElement(new { message = new { conversation = text }, messageType = "conversation" }),
+        };
+
+        var run = Assert.Single(await host.IngestAsync(evt)); // stored whole in the oversize blob, its rows bounded
+        var done = await host.CompletionAsync(run.RunId);
+
+        Assert.Equal(("reply-to-direct-text", RunOutcomes.Completed), (run.WorkflowId, done.Outcome));
+        // The orchestration's input (and every activity input, which repeats its event) is small: the event's bounded view.
+        var instance = await host.Client.GetInstanceAsync(run.RunId, getInputsAndOutputs: true);
+        Assert.NotNull(instance);
+        Assert.True(instance.SerializedInput!.Length < 20_000, $"the orchestrator input is {instance.SerializedInput.Length:N0} characters");
+        var input = instance.ReadInputAs<WorkflowRunInput>()!;
+        Assert.Equal((text[..4096], true, text.Length), (input.Event.Text, input.Event.TextTruncated, input.Event.TextLength));
+
+        // The agent (an action) was asked with the whole text, read from the event store; the reply went out; the run is audited.
+        var asked = Assert.Single(host.Server.Requests(Providers.ChatPath)).Json().GetProperty("messages").EnumerateArray().Last();
+        Assert.Equal(text, asked.GetProperty("content").GetString());
+        Assert.Equal("Recebi um texto longo.", Assert.Single(host.Server.Requests(Providers.SendTextPath)).Json().GetProperty("text").GetString());
+        var audited = await host.RunAsync(run.RunId);
+        Assert.Equal([("limit-sender", "completed"), ("ask-agent", "completed"), ("reply", "completed")], audited.Audit.Select(a => (a.StepId, a.Status)));
+        Assert.Equal(RunStatuses.Completed, audited.Status);
+    }
+
+    [Fact]
     public async Task RunWorkflow_AgentAnswers503ThenOk_RetriedAfterTheStepsBackoffAndReplies()
     {
         await using var host = await DurableWorkflowHost.StartAsync(azurite, [ShortRetryReply]);

@@ -110,10 +110,19 @@ public sealed class EventsApiTests(AzuriteFixture azurite)
         await host.IngestAsync(EvolutionPayloads.Text("3EB0OVERSIZE00001", text));
         await host.Consumer.DrainOnceAsync(CancellationToken.None);
 
+        // Listed bounded (docs/events.md, "Size limits"): the text cut with its length, the metadata's copy of it marked.
         var listed = Assert.Single(await host.ListEventsAsync());
-        Assert.Equal(text, listed.GetProperty("text").GetString());
-        Assert.Equal(JsonValueKind.Object, listed.GetProperty("provider_metadata").ValueKind);
+        Assert.Equal(text[..4096], listed.GetProperty("text").GetString());
+        Assert.Equal((true, 100_000), (listed.GetProperty("text_truncated").GetBoolean(), listed.GetProperty("text_length").GetInt32()));
+        Assert.Equal(["text", "provider_metadata"], listed.GetProperty("truncated_fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("<truncated: 100000 chars>", listed.GetProperty("provider_metadata").GetProperty("message").GetProperty("conversation").GetString());
         Assert.Empty(await host.ListDeadLettersAsync());
+
+        // Read back whole on request.
+        var whole = await host.GetJsonAsync($"/api/events/{listed.GetProperty("event_id").GetString()}?full=true");
+        Assert.Equal(text, whole.GetProperty("text").GetString());
+        Assert.Equal(text, whole.GetProperty("provider_metadata").GetProperty("message").GetProperty("conversation").GetString());
+        Assert.False(whole.TryGetProperty("truncated_fields", out _));
     }
 
     [Fact]

@@ -16,6 +16,12 @@ public sealed record ConversationSummary
     public const int MaxParticipants = 50;
     public const int PreviewLength = 140;
 
+    /// <summary>
+    /// The characters <see cref="ParticipantHandles"/> may add up to (50 phone JIDs take ~1,400): with ids of at most
+    /// <see cref="EventLimits.MaxIdChars"/>, a summary row stays far below a table property's 32K characters.
+    /// </summary>
+    public const int MaxParticipantHandleChars = 2_048;
+
     public required string ConversationId { get; init; }
     public required string Channel { get; init; }
     public bool IsGroup { get; init; }
@@ -98,10 +104,13 @@ public sealed record ConversationSummary
             EventCount = s.EventCount + 1,
             IsGroup = s.IsGroup || e.IsGroup,
             ParticipantIdentities = AddCapped(s.ParticipantIdentities, e.IdentityId),
-            ParticipantHandles = AddCapped(s.ParticipantHandles, e.SenderHandle),
+            ParticipantHandles = AddCapped(s.ParticipantHandles, e.SenderHandle, MaxParticipantHandleChars),
         };
     }
 
-    private static IReadOnlyList<string> AddCapped(IReadOnlyList<string> list, string? value) =>
-        string.IsNullOrEmpty(value) || list.Count >= MaxParticipants || list.Contains(value, StringComparer.Ordinal) ? list : [.. list, value];
+    private static IReadOnlyList<string> AddCapped(IReadOnlyList<string> list, string? value, int maxChars = int.MaxValue) =>
+        string.IsNullOrEmpty(value) || list.Count >= MaxParticipants || list.Contains(value, StringComparer.Ordinal) ||
+        list.Sum(v => v.Length) + value.Length > maxChars
+            ? list
+            : [.. list, value];
 }

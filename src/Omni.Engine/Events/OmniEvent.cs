@@ -76,4 +76,17 @@ public sealed record OmniEvent
 
     /// <summary>The provider's own JSON for this event, with inline base64 media stripped.</summary>
     public JsonElement? ProviderMetadata { get; init; }
+
+    /// <summary>True in a bounded view (<see cref="EventLimits.Bound"/>) whose <see cref="Text"/> was cut; null otherwise.</summary>
+    public bool? TextTruncated { get; init; }
+
+    /// <summary>The whole text's length (UTF-16 code units) when <see cref="TextTruncated"/>; null otherwise.</summary>
+    public int? TextLength { get; init; }
+
+    /// <summary>In a bounded view: the fields it cut or left out (JSON names); null for the whole event.</summary>
+    public IReadOnlyList<string>? TruncatedFields { get; init; }
+
+    /// <summary>True for a bounded view that is not the whole event (read the whole one by its id).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsTruncated => TruncatedFields is { Count: > 0 };
 }

@@ -57,8 +57,19 @@ public static class EventIdentityRules
             ? WhatsAppRelated(sender.Value, md2, e)
             : [];
         var isContact = e.EventKind == EventKinds.Contact;
-        return new IdentityClaims(sender, aliases, related, string.IsNullOrWhiteSpace(e.SenderName) ? null : e.SenderName.Trim(), isContact,
+        return new IdentityClaims(sender, aliases, related, DisplayNameOf(e.SenderName), isContact,
             isContact && metadata is { } md3 ? AvatarOf(md3) : null);
+    }
+
+    /// <summary>The payload's name for the sender, trimmed and cut to <see cref="EventLimits.MaxNameChars"/> (a profile row holds it); null when blank.</summary>
+    public static string? DisplayNameOf(string? senderName)
+    {
+        if (string.IsNullOrWhiteSpace(senderName))
+        {
+            return null;
+        }
+
+        return EventLimits.Cut(senderName.Trim(), EventLimits.MaxNameChars);
     }
 
     private static List<HandleKey> WhatsAppAliases(HandleKey sender, JsonElement metadata, OmniEvent e)
@@ -132,8 +143,8 @@ public static class EventIdentityRules
     {
         foreach (var name in new[] { "profilePicUrl", "profilePictureUrl", "imgUrl" })
         {
-            if (metadata.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String &&
-                Uri.TryCreate(v.GetString(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+            if (metadata.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: <= EventLimits.MaxUrlChars } url &&
+                Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
             {
                 return uri.ToString();
             }

@@ -42,6 +42,8 @@ public static class TimelineFolder
                     EntryType = IsAction(standalone) ? TimelineEntryTypes.Action : TimelineEntryTypes.Event,
                     Event = standalone,
                     Text = standalone.Text,
+                    TextTruncated = standalone.TextTruncated,
+                    TextLength = standalone.TextLength,
                     TargetMissing = IsAction(standalone) && standalone.TargetMessageId is not null,
                     FoldedEventIds = [],
                     RawEvents = includeRaw ? [standalone] : null,
@@ -133,7 +135,9 @@ public static class TimelineFolder
         {
             EntryType = TimelineEntryTypes.Message,
             Event = Message,
-            Text = _delete is not null ? null : _lastEdit?.Text ?? Message.Text,
+            Text = Current?.Text,
+            TextTruncated = Current?.TextTruncated,
+            TextLength = Current?.TextLength,
             Edited = _lastEdit is not null,
             EditedAt = _lastEdit is null ? null : _lastEdit.OccurredAt ?? _lastEdit.ReceivedAt,
             Deleted = _delete is not null,
@@ -147,6 +151,9 @@ public static class TimelineFolder
             FoldedEventIds = [.. _folded.Select(f => f.EventId)],
             RawEvents = includeRaw ? [Message, .. _folded] : null,
         };
+
+        /// <summary>The event whose text is the message's current text: the latest edit's, else the message's; null once deleted.</summary>
+        private OmniEvent? Current => _delete is not null ? null : _lastEdit?.Text is not null ? _lastEdit : Message;
 
         private TimelinePoll Tally()
         {
@@ -204,6 +211,12 @@ public sealed record TimelineEntry
 
     /// <summary>The current text: the latest edit's, null once deleted.</summary>
     public string? Text { get; init; }
+
+    /// <summary>True when <see cref="Text"/> is its event's bounded text (<see cref="EventLimits.MaxTextChars"/>); null otherwise.</summary>
+    public bool? TextTruncated { get; init; }
+
+    /// <summary>The whole text's length when <see cref="TextTruncated"/>.</summary>
+    public int? TextLength { get; init; }
 
     public bool Edited { get; init; }
     public DateTimeOffset? EditedAt { get; init; }

@@ -27,14 +27,18 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
     /// <summary>Unprefixed, like the ingest queue (Omni:Storage:Prefix must be empty in Azure).</summary>
     public const string RunsQueue = "workflow-runs";
 
-    /// <summary>A new event (enqueued by the normalizer): start a run of each workflow it triggers, and tell runs waiting in its conversation.</summary>
+    /// <summary>
+    /// A new event (enqueued by the normalizer): start a run of each workflow it triggers, and tell runs waiting in its
+    /// conversation. The event is read as its row stores it (a large event's bounded view, no blob read), which is what
+    /// the orchestrator's input carries (<see cref="WorkflowRunInput"/>).
+    /// </summary>
     [Function("StartWorkflowRuns")]
     public async Task StartAsync(
         [QueueTrigger(RunsQueue, Connection = "AzureWebJobsStorage")] QueueMessage message,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        if (WorkflowRunInbox.Parse(message.MessageText) is not { } run || await events.GetAsync(run.EventId, cancellationToken) is not { } evt)
+        if (WorkflowRunInbox.Parse(message.MessageText) is not { } run || await events.GetStoredAsync(run.EventId, cancellationToken) is not { } evt)
         {
             return;
         }

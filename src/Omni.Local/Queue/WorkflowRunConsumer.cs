@@ -82,7 +82,7 @@ public sealed class WorkflowRunConsumer(
         var message = lease.Message;
         try
         {
-            if (WorkflowRunInbox.Parse(message.MessageText) is { } run && await events.GetAsync(run.EventId, cancellationToken) is { } evt)
+            if (WorkflowRunInbox.Parse(message.MessageText) is { } run && await events.GetStoredAsync(run.EventId, cancellationToken) is { } evt)
             {
                 await runner.StartAsync(evt, cancellationToken);
             }

@@ -29,7 +29,7 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
 
     public async ValueTask<AggregateWrite?> PrepareAsync(OmniEvent e, string partition, CancellationToken cancellationToken)
     {
-        var key = $"{RowPrefix}{TableKeys.Escape(e.Shape ?? "-")}|{TableKeys.Escape(e.EventKind)}|{TableKeys.Escape(e.ContentType)}|";
+        var key = $"{RowPrefix}{TableKeys.Part(e.Shape ?? "-")}|{TableKeys.Escape(e.EventKind)}|{TableKeys.Escape(e.ContentType)}|";
         var lease = await LeaseShardAsync(partition, key, cancellationToken);
         try
         {
@@ -48,7 +48,7 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
     {
         var shape = $"{provider}:quarantined/{QuarantineClass(reason)}";
         var partition = TableKeys.Escape(instance);
-        var key = $"{RowPrefix}{TableKeys.Escape(shape)}|-|-|";
+        var key = $"{RowPrefix}{TableKeys.Part(shape)}|-|-|";
         for (var attempt = 1; ; attempt++)
         {
             using var lease = await LeaseShardAsync(partition, key, cancellationToken);
@@ -77,6 +77,8 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
         _ when reason.StartsWith("the archived payload", StringComparison.Ordinal) => "blob_missing",
         _ when reason.StartsWith("no normalizer", StringComparison.Ordinal) => "no_normalizer",
         _ when reason.Contains("normalizer failed", StringComparison.Ordinal) => "normalizer_error",
+        _ when reason.StartsWith(EventLimits.IdTooLongReason, StringComparison.Ordinal) => "id_too_long",
+        _ when reason.StartsWith(Normalize.NormalizeProcessor.CannotBeStored, StringComparison.Ordinal) => "too_large",
         _ => "other",
     };
 

@@ -35,7 +35,7 @@ public sealed partial class ContactListStore(OmniStorage storage, TimeProvider t
     public async Task<(ContactListEntry Entry, bool Added)> AddAsync(string instance, string list, string canonical, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var entity = new TableEntity(Partition(instance, list), TableKeys.Escape(canonical))
+        var entity = new TableEntity(Partition(instance, list), TableKeys.Part(canonical, TableLimits.MaxKeyChars))
         {
             ["Entry"] = canonical,
             ["Kind"] = KindOf(canonical),
@@ -60,7 +60,7 @@ public sealed partial class ContactListStore(OmniStorage storage, TimeProvider t
         try
         {
             // The SDK answers a missing entity with its 404 response rather than an exception.
-            using var response = await _table.DeleteEntityAsync(Partition(instance, list), TableKeys.Escape(canonical), ETag.All, cancellationToken);
+            using var response = await _table.DeleteEntityAsync(Partition(instance, list), TableKeys.Part(canonical, TableLimits.MaxKeyChars), ETag.All, cancellationToken);
             return response.Status != 404;
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -100,7 +100,7 @@ public sealed partial class ContactListStore(OmniStorage storage, TimeProvider t
         var partition = Partition(instance, list);
         foreach (var key in keys)
         {
-            var found = await _table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.Escape(key), ["Entry"], cancellationToken);
+            var found = await _table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.Part(key, TableLimits.MaxKeyChars), ["Entry"], cancellationToken);
             if (found.HasValue)
             {
                 return key;

@@ -27,7 +27,7 @@ public sealed class ConversationStore(OmniStorage storage, AggregateRows rows) :
             return null;
         }
 
-        var lease = await rows.AcquireAsync(partition, RowPrefix + TableKeys.Escape(e.ConversationId!), cancellationToken);
+        var lease = await rows.AcquireAsync(partition, RowPrefix + TableKeys.Part(e.ConversationId!), cancellationToken);
         try
         {
             var next = ConversationSummary.Apply(Read(lease.Current), e);
@@ -70,7 +70,7 @@ public sealed class ConversationStore(OmniStorage storage, AggregateRows rows) :
     public async Task<ConversationSummary?> GetAsync(string instance, string conversationId, CancellationToken cancellationToken)
     {
         var row = await storage.Events.GetEntityIfExistsAsync<TableEntity>(
-            TableKeys.Escape(instance), RowPrefix + TableKeys.Escape(conversationId), ["Summary"], cancellationToken);
+            TableKeys.Escape(instance), RowPrefix + TableKeys.Part(conversationId), ["Summary"], cancellationToken);
         return row.HasValue ? Read(row.Value) : null;
     }
 

@@ -80,8 +80,7 @@ public sealed class EventQueryService(EventStore store)
 
             scanned++;
             lastExamined = row.RowKey;
-            var e = await store.ReadEventAsync(row, cancellationToken);
-            if (query.Matches(e))
+            if (await MatchAsync(query, row, cancellationToken) is { } e)
             {
                 items.Add(new Item(row.RowKey, row.RowKey[plan.Prefix.Length..], e));
             }
@@ -110,8 +109,7 @@ public sealed class EventQueryService(EventStore store)
         var matches = new List<Item>();
         for (var i = rows.Count - 1; i >= 0 && matches.Count <= limit; i--)
         {
-            var e = await store.ReadEventAsync(rows[i], cancellationToken);
-            if (query.Matches(e))
+            if (await MatchAsync(query, rows[i], cancellationToken) is { } e)
             {
                 matches.Add(new Item(rows[i].RowKey, rows[i].RowKey[plan.Prefix.Length..], e));
             }
@@ -119,6 +117,19 @@ public sealed class EventQueryService(EventStore store)
 
         var more = matches.Count > limit;
         return new Stream(instance, cursor, more ? matches.GetRange(0, limit) : matches, more, null, null);
+    }
+
+    /// <summary>
+    /// The row's event in its bounded view (<see cref="EventLimits.Bound"/>) when it matches the query, else null.
+    /// <c>text_contains</c> searches the whole text: a row that holds a cut text and does not match in it is checked
+    /// against the whole event in the oversize blob.
+    /// </summary>
+    private async Task<OmniEvent?> MatchAsync(EventQuery query, TableEntity row, CancellationToken cancellationToken)
+    {
+        var e = EventStore.ReadStoredEvent(row);
+        var matches = query.Matches(e) ||
+                      (query.TextContains is not null && e.TextTruncated == true && query.Matches(await store.ReadFullEventAsync(row, cancellationToken)));
+        return matches ? EventLimits.Bound(e) : null;
     }
 
     private sealed record Item(string RowKey, string Suffix, OmniEvent Event);

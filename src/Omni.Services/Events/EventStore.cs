@@ -23,8 +23,13 @@ namespace Omni.Services.Events;
 /// </list>
 /// Aggregate rows (<see cref="IEventAggregate"/>: conversation summaries, catalogue counters) and the payload's ingest marker
 /// (<c>ingest|…</c>, <see cref="Reconcile.IngestMarkers"/>) ride in the same transaction.
-/// Every row carries the whole event as JSON, so any listing is one range read. Events whose JSON exceeds what an
-/// entity property holds keep the full JSON in a blob (<c>EventBlob</c>) and a trimmed copy in the row.
+/// Every row carries the event as JSON, so any listing is one range read. Events whose JSON exceeds
+/// <see cref="MaxInlineJsonChars"/> keep the whole JSON in a blob (<c>EventBlob</c>) and their bounded view
+/// (<see cref="EventLimits"/>) in the rows, so no row, and no transaction, can outgrow Table Storage's limits
+/// (<see cref="TableLimits"/>; docs/decisions.md, "Size limits by design"). Values from the payload inside keys go through
+/// <see cref="TableKeys.Part"/>. Index rows carry the event and the columns listings filter on, not the normalizer's timing.
+/// <para>Reads: <see cref="GetAsync"/> is the whole event (the blob when there is one); <see cref="GetStoredAsync"/> and
+/// the listings are what the row holds (the whole event when it fits, else its bounded view), with no blob read.</para>
 /// </summary>
 public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate> aggregates)
 {
@@ -38,9 +43,6 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     private const string KindPrefix = "k|";
     private const string IdentityPrefix = "i|";
 
-    /// <summary>A transaction holds at most 100 entities and 4 MiB.</summary>
-    private const int MaxTransactionEntities = 100;
-    private const long MaxTransactionBytes = 4L * 1024 * 1024;
     private const int MaxConflictRetries = 10;
 
     /// <summary>Writes the event unless it exists. Returns false when it was already stored (a duplicate).</summary>
@@ -60,6 +62,11 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     public async Task<bool> TryAddAsync(OmniEvent e, NormalizeTiming? timing, TableEntity? marker, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (EventLimits.OversizedIds(e) is { } oversized)
+        {
+            throw new StorageLimitException($"{EventLimits.IdTooLongReason}{oversized} (an id is at most {EventLimits.MaxIdChars})");
+        }
+
         var partition = TableKeys.Escape(e.Instance);
         if (marker is not null && marker.PartitionKey != partition)
         {
@@ -67,7 +74,8 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
         }
 
         var sortKey = TableKeys.NewestFirst(e.OccurredAt ?? e.ReceivedAt);
-        var (json, blobName) = await InlineOrOffloadAsync(e, cancellationToken);
+        var (json, blobName, stored) = await InlineOrOffloadAsync(e, cancellationToken);
+        var view = EventLimits.Bound(stored); // what the typed columns and the aggregates see: every value bounded
 
         var rowKeys = new List<string>
         {
@@ -77,42 +85,43 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
         };
         if (!string.IsNullOrEmpty(e.ConversationId))
         {
-            rowKeys.Add($"{ConversationPrefix}{TableKeys.Escape(e.ConversationId)}|{sortKey}|{e.EventId}");
+            rowKeys.Add($"{ConversationPrefix}{TableKeys.Part(e.ConversationId)}|{sortKey}|{e.EventId}");
         }
 
         if (!string.IsNullOrEmpty(e.SenderHandle))
         {
-            rowKeys.Add($"{SenderPrefix}{TableKeys.Escape(e.SenderHandle)}|{sortKey}|{e.EventId}");
+            rowKeys.Add($"{SenderPrefix}{TableKeys.Part(e.SenderHandle)}|{sortKey}|{e.EventId}");
         }
 
         if (!string.IsNullOrEmpty(e.IdentityId))
         {
-            rowKeys.Add($"{IdentityPrefix}{TableKeys.Escape(e.IdentityId)}|{sortKey}|{e.EventId}");
+            rowKeys.Add($"{IdentityPrefix}{TableKeys.Part(e.IdentityId)}|{sortKey}|{e.EventId}");
         }
 
         var eventActions = rowKeys
-            .Select(rk => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, rk, e, json, blobName, timing)))
+            .Select((rk, i) => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, rk, view, json, blobName, i == 0 ? timing : null, canonical: i == 0)))
             .ToList();
         for (var attempt = 1; ; attempt++)
         {
             var writes = new List<AggregateWrite>();
+            var actions = eventActions;
             try
             {
                 foreach (var aggregate in aggregates)
                 {
-                    if (await aggregate.PrepareAsync(e, partition, cancellationToken) is { } write)
+                    if (await aggregate.PrepareAsync(view, partition, cancellationToken) is { } write)
                     {
                         writes.Add(write);
                     }
                 }
 
-                var actions = eventActions.Concat(writes.Select(w => w.Action)).ToList();
+                actions = [.. eventActions, .. writes.Select(w => w.Action)];
                 if (marker is not null)
                 {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, marker)); // last: never the 409
                 }
 
-                CheckTransactionLimits(actions);
+                TableLimits.CheckTransaction(actions); // Azurite accepts some transactions the service would refuse
                 var response = await storage.Events.SubmitTransactionAsync(actions, cancellationToken);
                 for (var i = 0; i < writes.Count; i++)
                 {
@@ -121,6 +130,14 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
                 }
 
                 return true;
+            }
+            catch (RequestFailedException ex) when (TableLimits.IsPermanent(ex))
+            {
+                // Bounded rows should never get here; if one does, say which row and what in it, for the quarantine's reason.
+                var index = (ex as TableTransactionFailedException)?.FailedTransactionActionIndex;
+                var entity = index is { } i && i < actions.Count ? actions[i].Entity as TableEntity : null;
+                throw new StorageLimitException(
+                    $"Table Storage refused the event's transaction ({ex.ErrorCode}){(entity is null ? "" : ": " + TableLimits.Describe(entity))}", ex);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
@@ -162,45 +179,29 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     private async Task<bool> ExistsAsync(string partition, string eventId, CancellationToken cancellationToken) =>
         (await storage.Events.GetEntityIfExistsAsync<TableEntity>(partition, CanonicalPrefix + eventId, ["RowKey"], cancellationToken)).HasValue;
 
-    /// <summary>Azurite accepts transactions the service would refuse: check the limits ourselves.</summary>
-    private static void CheckTransactionLimits(List<TableTransactionAction> actions)
-    {
-        if (actions.Count > MaxTransactionEntities)
-        {
-            throw new InvalidOperationException($"an event transaction of {actions.Count} entities exceeds the {MaxTransactionEntities}-entity limit");
-        }
+    /// <summary>The whole event (from the oversize blob when it has one), or null.</summary>
+    public async Task<OmniEvent?> GetAsync(string eventId, CancellationToken cancellationToken) =>
+        await GetCanonicalRowAsync(eventId, cancellationToken) is { } row ? await ReadFullEventAsync(row, cancellationToken) : null;
 
-        // Strings are stored UTF-16 on the wire budget; count 2 bytes a character plus overhead per property.
-        var bytes = actions.Sum(a => a.Entity is TableEntity entity ? entity.Sum(p => 64L + (p.Key.Length * 2L) + (p.Value is string s ? s.Length * 2L : 16L)) : 0L);
-        if (bytes > MaxTransactionBytes)
-        {
-            throw new InvalidOperationException($"an event transaction of ~{bytes} bytes exceeds the 4 MiB limit");
-        }
-    }
-
-    public async Task<OmniEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
-    {
-        if (EventKey.InstanceOf(eventId) is not { } instance)
-        {
-            return null;
-        }
-
-        var row = await storage.Events.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(instance), CanonicalPrefix + eventId, cancellationToken: cancellationToken);
-        return row.HasValue && row.Value is not null ? await FromEntityAsync(row.Value, cancellationToken) : null;
-    }
+    /// <summary>
+    /// The event as its row stores it, or null: the whole event when its JSON fits a row (<see cref="MaxInlineJsonChars"/>),
+    /// else its bounded view (<see cref="OmniEvent.IsTruncated"/>). One point read, never the blob.
+    /// </summary>
+    public async Task<OmniEvent?> GetStoredAsync(string eventId, CancellationToken cancellationToken) =>
+        await GetCanonicalRowAsync(eventId, cancellationToken) is { } row ? ReadStoredEvent(row) : null;
 
     /// <summary>Newest first; a conversation's events when <paramref name="conversationId"/> is given, else the instance's.</summary>
     public Task<EventPage> ListAsync(string instance, string? conversationId, int limit, string? continuation, CancellationToken cancellationToken) =>
-        ListByPrefixAsync(instance, string.IsNullOrEmpty(conversationId) ? TimelinePrefix : $"{ConversationPrefix}{TableKeys.Escape(conversationId)}|",
+        ListByPrefixAsync(instance, string.IsNullOrEmpty(conversationId) ? TimelinePrefix : $"{ConversationPrefix}{TableKeys.Part(conversationId)}|",
             limit, continuation, cancellationToken);
 
     /// <summary>Newest first: what one sender handle sent on one instance.</summary>
     public Task<EventPage> ListBySenderAsync(string instance, string senderHandle, int limit, string? continuation, CancellationToken cancellationToken) =>
-        ListByPrefixAsync(instance, $"{SenderPrefix}{TableKeys.Escape(senderHandle)}|", limit, continuation, cancellationToken);
+        ListByPrefixAsync(instance, $"{SenderPrefix}{TableKeys.Part(senderHandle)}|", limit, continuation, cancellationToken);
 
     /// <summary>Newest first: the instance's events of one kind.</summary>
     public Task<EventPage> ListByKindAsync(string instance, string eventKind, int limit, string? continuation, CancellationToken cancellationToken) =>
-        ListByPrefixAsync(instance, $"{KindPrefix}{TableKeys.Escape(eventKind)}|", limit, continuation, cancellationToken);
+        ListByPrefixAsync(instance, $"{KindPrefix}{TableKeys.Part(eventKind)}|", limit, continuation, cancellationToken);
 
     /// <summary>
     /// Where an event sits in every newest-first index: <c>{newest-first time}|{event_id}</c>. Listings that merge
@@ -213,7 +214,7 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     /// <see cref="PositionOf"/> value, or <c>{newest-first time}|~</c> to start strictly before that time.
     /// </summary>
     public static string SenderContinuation(string senderHandle, string position) =>
-        EncodeContinuation($"{SenderPrefix}{TableKeys.Escape(senderHandle)}|{position}");
+        EncodeContinuation($"{SenderPrefix}{TableKeys.Part(senderHandle)}|{position}");
 
     private async Task<EventPage> ListByPrefixAsync(string instance, string prefix, int limit, string? continuation, CancellationToken cancellationToken)
     {
@@ -230,7 +231,7 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
         string? lastRowKey = null;
         await foreach (var row in storage.Events.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit, 1000), cancellationToken: cancellationToken))
         {
-            events.Add(await FromEntityAsync(row, cancellationToken));
+            events.Add(ReadStoredEvent(row));
             lastRowKey = row.RowKey;
             if (events.Count == limit)
             {
@@ -245,10 +246,10 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     public static string IndexPrefix(EventIndex index, string? value) => index switch
     {
         EventIndex.Timeline => TimelinePrefix,
-        EventIndex.Conversation => $"{ConversationPrefix}{TableKeys.Escape(value!)}|",
-        EventIndex.Sender => $"{SenderPrefix}{TableKeys.Escape(value!)}|",
-        EventIndex.Kind => $"{KindPrefix}{TableKeys.Escape(value!)}|",
-        EventIndex.Identity => $"{IdentityPrefix}{TableKeys.Escape(value!)}|",
+        EventIndex.Conversation => $"{ConversationPrefix}{TableKeys.Part(value!)}|",
+        EventIndex.Sender => $"{SenderPrefix}{TableKeys.Part(value!)}|",
+        EventIndex.Kind => $"{KindPrefix}{TableKeys.Part(value!)}|",
+        EventIndex.Identity => $"{IdentityPrefix}{TableKeys.Part(value!)}|",
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -267,8 +268,27 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
         return storage.Events.QueryAsync<TableEntity>(filter is null ? range : $"{range} and ({filter})", Math.Clamp(pageSize, 1, 1000), ListingColumns, cancellationToken);
     }
 
-    /// <summary>The event an index or canonical row holds (from the oversize blob when it was too large for the row).</summary>
-    public Task<OmniEvent> ReadEventAsync(TableEntity row, CancellationToken cancellationToken) => FromEntityAsync(row, cancellationToken);
+    /// <summary>The event an index or canonical row holds: the whole event, or its bounded view when it had to go to the oversize blob.</summary>
+    public static OmniEvent ReadStoredEvent(TableEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return JsonSerializer.Deserialize<OmniEvent>(row.GetString("Event"), OmniJson.Options)
+               ?? throw new InvalidDataException($"event row {row.PartitionKey}/{row.RowKey} holds no event");
+    }
+
+    /// <summary>The whole event of an index or canonical row (from the oversize blob when the row points to one).</summary>
+    public async Task<OmniEvent> ReadFullEventAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.GetString("EventBlob") is not { } blobName)
+        {
+            return ReadStoredEvent(row);
+        }
+
+        var content = await storage.Oversize.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
+        return JsonSerializer.Deserialize<OmniEvent>(content.Value.Content.ToString(), OmniJson.Options)
+               ?? throw new InvalidDataException($"the oversize blob {blobName} holds no event");
+    }
 
     /// <summary>The canonical row of an event (its typed columns carry the normalizer's timing), or null.</summary>
     public async Task<TableEntity?> GetCanonicalRowAsync(string eventId, CancellationToken cancellationToken)
@@ -282,14 +302,22 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
         return row.HasValue ? row.Value : null;
     }
 
-    private async Task<(string Json, string? BlobName)> InlineOrOffloadAsync(OmniEvent e, CancellationToken cancellationToken)
+    /// <summary>
+    /// The JSON the rows hold, the oversize blob's name (null when the whole event fits a row) and the event the rows
+    /// hold. An event over <see cref="MaxInlineJsonChars"/> is written whole to the blob first (write-once: a redelivery
+    /// finds it there) and its rows get its bounded view, fitted to a row (<see cref="EventLimits.Fit"/>).
+    /// </summary>
+    private async Task<(string Json, string? BlobName, OmniEvent Stored)> InlineOrOffloadAsync(OmniEvent e, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(e, OmniJson.Options);
         if (json.Length <= MaxInlineJsonChars)
         {
-            return (json, null);
+            return (json, null, e);
         }
 
+        var fitted = EventLimits.Fit(e, MaxInlineJsonChars)
+                     ?? throw new StorageLimitException(
+                         $"event {e.EventId} does not fit a table row even bounded: its ids and fixed fields take more than {EventLimits.Count(MaxInlineJsonChars)} characters of JSON");
         var blobName = $"{e.Instance}/{e.EventId}.json";
         try
         {
@@ -300,44 +328,38 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
             // Written by an earlier delivery of the same event: same id, same content.
         }
 
-        var trimmed = e with
-        {
-            ProviderMetadata = null,
-            Text = e.Text is { Length: > 4000 } text ? text[..4000] : e.Text,
-        };
-        return (JsonSerializer.Serialize(trimmed, OmniJson.Options), blobName);
+        return (fitted.Json, blobName, fitted.Event);
     }
 
-    private static TableEntity ToEntity(string partition, string rowKey, OmniEvent e, string json, string? blobName, NormalizeTiming? timing) => new(partition, rowKey)
+    /// <summary>
+    /// One row of the event: the JSON the rows hold, the blob pointer and the columns listings filter on (values of the
+    /// bounded <paramref name="view"/>); the canonical row also keeps the shape and the normalizer's timing for traces.
+    /// </summary>
+    private static TableEntity ToEntity(string partition, string rowKey, OmniEvent view, string json, string? blobName, NormalizeTiming? timing, bool canonical)
     {
-        ["IdentityId"] = e.IdentityId,
-        ["Shape"] = e.Shape,
-        ["NormalizeStartedAt"] = timing?.StartedAt,
-        ["NormalizeMs"] = timing?.Duration.TotalMilliseconds,
-        ["EventId"] = e.EventId,
-        ["EventKind"] = e.EventKind,
-        ["ContentType"] = e.ContentType,
-        ["Channel"] = e.Channel,
-        ["ConversationId"] = e.ConversationId,
-        ["SenderHandle"] = e.SenderHandle,
-        ["FromMe"] = e.FromMe,
-        ["OccurredAt"] = e.OccurredAt,
-        ["ReceivedAt"] = e.ReceivedAt,
-        ["Event"] = json,
-        ["EventBlob"] = blobName,
-    };
-
-    private async Task<OmniEvent> FromEntityAsync(TableEntity row, CancellationToken cancellationToken)
-    {
-        var json = row.GetString("Event");
-        if (row.GetString("EventBlob") is { } blobName)
+        var row = new TableEntity(partition, rowKey)
         {
-            var content = await storage.Oversize.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
-            json = content.Value.Content.ToString();
+            ["IdentityId"] = view.IdentityId,
+            ["EventId"] = view.EventId,
+            ["EventKind"] = view.EventKind,
+            ["ContentType"] = view.ContentType,
+            ["Channel"] = view.Channel,
+            ["ConversationId"] = view.ConversationId,
+            ["SenderHandle"] = view.SenderHandle,
+            ["FromMe"] = view.FromMe,
+            ["OccurredAt"] = view.OccurredAt,
+            ["ReceivedAt"] = view.ReceivedAt,
+            ["Event"] = json,
+            ["EventBlob"] = blobName,
+        };
+        if (canonical)
+        {
+            row["Shape"] = view.Shape;
+            row["NormalizeStartedAt"] = timing?.StartedAt;
+            row["NormalizeMs"] = timing?.Duration.TotalMilliseconds;
         }
 
-        return JsonSerializer.Deserialize<OmniEvent>(json, OmniJson.Options)
-               ?? throw new InvalidDataException($"event row {row.PartitionKey}/{row.RowKey} holds no event");
+        return row;
     }
 
     private static string EncodeContinuation(string rowKey) =>

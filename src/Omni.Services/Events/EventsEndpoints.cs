@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Omni.Engine.Events;
 using Omni.Engine.Json;
 using Omni.Engine.Webhooks;
 using Omni.Services.Http;
@@ -57,18 +58,38 @@ public sealed class EventsEndpoints(EventStore events, EventQueryService queries
             page => Json(new { events = page.Events, continuation = page.Continuation }));
     }
 
-    /// <summary><c>GET /api/events/{event_id}</c>.</summary>
+    /// <summary>
+    /// <c>GET /api/events/{event_id}</c>: the event's bounded view (<see cref="EventLimits.Bound"/>: the text cut at
+    /// <see cref="EventLimits.MaxTextChars"/> with <c>text_truncated</c> and <c>text_length</c>, every cut field in
+    /// <c>truncated_fields</c>), read from its row; <c>?full=true</c>: the whole event (from the oversize blob when it has one).
+    /// </summary>
     public async Task<IResult> GetAsync(ApiCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
         var eventId = call.Route("event_id");
-        var e = await events.GetAsync(eventId, call.Cancellation);
-        if (e is null)
+        var full = call.Request.Query["full"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            _ => (bool?)null,
+        };
+        if (full is null || call.Request.Query["full"].Count > 1)
+        {
+            return ApiError.BadRequest("full must be true or false");
+        }
+
+        if (await events.GetCanonicalRowAsync(eventId, call.Cancellation) is not { } row)
         {
             return ApiError.NotFound($"no event '{eventId}'");
         }
 
-        return call.Caller.Forbid(e.Instance) ?? Json(e);
+        var stored = EventStore.ReadStoredEvent(row);
+        if (call.Caller.Forbid(stored.Instance) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        return Json(full.Value ? await events.ReadFullEventAsync(row, call.Cancellation) : EventLimits.Bound(stored));
     }
 
     /// <summary>
@@ -79,7 +100,7 @@ public sealed class EventsEndpoints(EventStore events, EventQueryService queries
     {
         ArgumentNullException.ThrowIfNull(call);
         var eventId = call.Route("event_id");
-        var e = await events.GetAsync(eventId, call.Cancellation);
+        var e = await events.GetStoredAsync(eventId, call.Cancellation); // provider, instance and raw_blob are in the row
         if (e is null)
         {
             return ApiError.NotFound($"no event '{eventId}'");

@@ -124,7 +124,7 @@ public sealed class IdentityStore(OmniStorage storage)
             {
                 profile = ToProfile(row);
             }
-            else if (ParseMember(row.RowKey) is { } key)
+            else if (ParseMember(row) is { } key)
             {
                 handles.Add(key);
             }
@@ -158,7 +158,7 @@ public sealed class IdentityStore(OmniStorage storage)
             {
                 profile = ToProfile(row);
             }
-            else if (ParseMember(row.RowKey) is { } key)
+            else if (ParseMember(row) is { } key)
             {
                 handles.Add(key);
             }
@@ -250,16 +250,35 @@ public sealed class IdentityStore(OmniStorage storage)
 
     // ---- rows ----
 
+    // Handles are at most 256 characters (HandleRules), which escaped can be three times that: keys hold them through
+    // TableKeys.Part (hashed past 400 escaped characters, so a key with the channel and instance stays within 512), and
+    // the rows keep the handle itself in columns.
+    private const int MaxHandleKeyChars = 400;
+
     private static string HandleRowKey(HandleKey key) =>
-        key.Instance is null ? TableKeys.Escape(key.Handle) : TableKeys.Escape(key.Handle) + TableKeys.Separator + TableKeys.Escape(key.Instance);
+        key.Instance is null
+            ? TableKeys.Part(key.Handle, MaxHandleKeyChars)
+            : TableKeys.Part(key.Handle, MaxHandleKeyChars) + TableKeys.Separator + TableKeys.Escape(key.Instance);
 
     private static string MemberRowKey(HandleKey key) =>
-        string.Join(TableKeys.Separator, MemberPrefix[..^1], TableKeys.Escape(key.Channel), TableKeys.Escape(key.Handle), TableKeys.Escape(key.Instance ?? ""));
+        string.Join(TableKeys.Separator, MemberPrefix[..^1], TableKeys.Escape(key.Channel), TableKeys.Part(key.Handle, MaxHandleKeyChars),
+            TableKeys.Escape(key.Instance ?? ""));
 
-    private static HandleKey? ParseMember(string rowKey)
+    /// <summary>The handle an index row names: from its columns (the key may hold a hashed handle), else parsed from the key.</summary>
+    private static HandleKey? ParseMember(TableEntity row)
     {
-        var parts = rowKey.Split(TableKeys.Separator);
-        return parts.Length == 4 && rowKey.StartsWith(MemberPrefix, StringComparison.Ordinal)
+        if (!row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (row.GetString("Channel") is { } channel && row.GetString("Handle") is { } handle)
+        {
+            return new HandleKey(channel, handle, row.GetString("Instance"));
+        }
+
+        var parts = row.RowKey.Split(TableKeys.Separator);
+        return parts.Length == 4
             ? new HandleKey(TableKeys.Unescape(parts[1]), TableKeys.Unescape(parts[2]), parts[3].Length == 0 ? null : TableKeys.Unescape(parts[3]))
             : null;
     }

@@ -52,7 +52,7 @@ public sealed class IdentityTimeline(IdentityService identities, EventStore even
             .DistinctBy(e => e.EventId)
             .OrderBy(EventStore.PositionOf, StringComparer.Ordinal)
             .ToList();
-        var page = inWindow.Take(limit).Select(e => e with { IdentityId = identityId }).ToList();
+        var page = inWindow.Take(limit).Select(e => EventLimits.Bound(e) with { IdentityId = identityId }).ToList(); // bounded, as every listing
         // More remain when something in the window was cut off, or a stream filled its page while still inside the window.
         var more = inWindow.Count > limit ||
                    pages.Any(p => p.Continuation is not null && p.Events.Count > 0 && (from is null || (p.Events[^1].OccurredAt ?? p.Events[^1].ReceivedAt) >= from));

@@ -32,6 +32,36 @@ public static class TableKeys
         return sb?.ToString() ?? value;
     }
 
+    /// <summary>
+    /// The characters of one value inside a key (<see cref="Part"/>): a row key holds 1 KiB (512 UTF-16 characters),
+    /// and a key is a prefix, a value and a time and event id (~125 characters).
+    /// </summary>
+    public const int MaxPartChars = 256;
+
+    /// <summary>
+    /// <paramref name="value"/> escaped (<see cref="Escape"/>), for use inside a key: as it is when that is at most
+    /// <see cref="MaxPartChars"/> characters (every id within <c>EventLimits.MaxIdChars</c> that needs no escaping), else
+    /// its escaped start and <c>%~</c> and a hash of the whole value (<c>%~</c> never comes out of
+    /// <see cref="Escape"/>, so it cannot equal another value's part). Deterministic: writers and queries agree.
+    /// Not reversible when hashed; rows keep the value itself in a column.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="max">The part's characters at most (at least 64); keys that are little more than the value (a guard's, a list entry's) allow more.</param>
+    public static string Part(string value, int max = MaxPartChars)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 64);
+        var escaped = Escape(value);
+        if (escaped.Length <= max)
+        {
+            return escaped;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
+        var start = Omni.Engine.Events.EventLimits.Cut(escaped, max - hash.Length - 2); // never half a surrogate pair
+        return start + "%~" + hash;
+    }
+
     public static string Unescape(string value)
     {
         if (!value.Contains('%', StringComparison.Ordinal))

@@ -18,7 +18,7 @@ public sealed class TraceService(EventStore events, IWorkflowRunLog workflowRuns
             return null;
         }
 
-        var e = await events.ReadEventAsync(row, cancellationToken);
+        var e = EventStore.ReadStoredEvent(row); // what the trace shows is in the row: no blob read
         var storedAt = row.Timestamp;
         var ingest = new IngestTrace(IngestIdOf(e.RawBlob), e.Provider, e.RawBlob, e.ReceivedAt);
         var normalize = new NormalizeTrace(

@@ -7,7 +7,12 @@ using Omni.Services.Events;
 
 namespace Omni.Services.Workflows;
 
-/// <summary>What the Durable orchestrator is started with: the workflow version's YAML (stored versions are immutable) and the event.</summary>
+/// <summary>
+/// What the Durable orchestrator is started with: the workflow version's YAML (stored versions are immutable) and the
+/// event as its row stores it (<see cref="EventStore.GetStoredAsync"/>): the whole event up to 30,000 characters of
+/// JSON, else its bounded view, so no input (nor an activity's, which repeats it) carries a large event. The interpreter
+/// decides on that; the action activity reads the whole event when the view is bounded (<see cref="WorkflowStepExecutor"/>).
+/// </summary>
 public sealed record WorkflowRunInput(string Yaml, OmniEvent Event);
 
 /// <summary>

@@ -250,12 +250,19 @@ public sealed class WorkflowRunStore(OmniStorage storage)
 
     private static string EventIndexKey(string eventId, string runId) => $"evt|{eventId}|{runId}";
 
-    private static string ReplyWaitKey(string conversationId, string runId) => $"wait|{TableKeys.Escape(conversationId)}|{runId}";
+    private static string ReplyWaitKey(string conversationId, string runId) => $"wait|{TableKeys.Part(conversationId)}|{runId}";
 
+    /// <summary>
+    /// The run's event as JSON: whole when it fits <see cref="MaxEventChars"/>, else its bounded view
+    /// (<see cref="EventLimits.Fit"/>: the text cut, metadata left out...). Callers pass the event as its row stores it,
+    /// which always fits; the steps read the whole event from the event store when they need it (<see cref="WorkflowStepExecutor"/>).
+    /// </summary>
     private static string EventJson(OmniEvent evt)
     {
         var json = JsonSerializer.Serialize(evt, OmniJson.Options);
-        return json.Length <= MaxEventChars ? json : JsonSerializer.Serialize(evt with { ProviderMetadata = null }, OmniJson.Options);
+        return json.Length <= MaxEventChars
+            ? json
+            : EventLimits.Fit(evt, MaxEventChars)?.Json ?? throw new StorageLimitException($"event {evt.EventId} does not fit a run row even bounded");
     }
 
     private async IAsyncEnumerable<string> RowKeysAfterAsync(

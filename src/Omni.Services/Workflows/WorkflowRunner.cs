@@ -26,7 +26,7 @@ public sealed class WorkflowRunner(
     public const string TimerPartition = "timer";
     private const int MaxSteps = 200;
     private readonly WorkflowRunStore _runs = new(storage);
-    private readonly WorkflowStepExecutor _steps = new(executors, time);
+    private readonly WorkflowStepExecutor _steps = new(executors, time, events);
     private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events);
 
     private TableClient Table => _runs.Table;

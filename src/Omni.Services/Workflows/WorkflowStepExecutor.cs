@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Omni.Engine.Events;
 using Omni.Engine.Workflows.Running;
 using Omni.Services.Actions;
+using Omni.Services.Events;
 using Omni.Services.Telemetry;
 
 namespace Omni.Services.Workflows;
@@ -13,8 +14,10 @@ public sealed record StepAttempt(HistoryEntry? Entry, StepAudit Audit, bool Tran
 /// Runs one interpreter decision <see cref="CallActivity"/> through its executor (effect-once for side effects) and
 /// describes the attempt for the audit log, with its span and metric. Both hosts call it: the offline runner from
 /// <see cref="WorkflowRunner"/>, the Durable host from its action activity.
+/// <para>A run carries its event as the event's row stores it (<see cref="EventStore.GetStoredAsync"/>): a large event's
+/// bounded view. Actions get the whole event: a bounded one is read whole from the event store here, per attempt.</para>
 /// </summary>
-public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeProvider time)
+public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeProvider time, EventStore? events = null)
 {
     /// <param name="failedBefore">Failed attempts of this call so far (the attempt count continues from it).</param>
     /// <param name="earlier">For a provider chain: the providers this step called before (<see cref="EarlierProviders"/>); null otherwise.</param>
@@ -28,18 +31,18 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         using var span = OmniTelemetry.StartWorkflowStep(workflowId, call.StepId, call.ActionId, evt.EventId);
-        var invocation = new ActionInvocation
-        {
-            RunId = runId,
-            StepId = call.StepId,
-            ActionId = call.ActionId,
-            WorkflowId = workflowId,
-            Event = evt,
-            Parameters = call.Parameters,
-            Provider = call.Provider,
-        };
         try
         {
+            var invocation = new ActionInvocation
+            {
+                RunId = runId,
+                StepId = call.StepId,
+                ActionId = call.ActionId,
+                WorkflowId = workflowId,
+                Event = await WholeAsync(evt, cancellationToken),
+                Parameters = call.Parameters,
+                Provider = call.Provider,
+            };
             var outcome = await executors.ExecuteAsync(invocation, cancellationToken: cancellationToken);
             OmniTelemetry.RecordActionOutcome(call.ActionId, outcome.Provider ?? call.Provider ?? "none", "completed");
             var attempts = failedBefore + outcome.Attempts;
@@ -59,6 +62,27 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
             return transient && attempts < call.Retry.MaxAttempts
                 ? new StepAttempt(null, line, Transient: true)
                 : new StepAttempt(new ActivityFailed(call.StepId, time.GetUtcNow(), call.Provider, e.Message, attempts), line, transient);
+        }
+    }
+
+    /// <summary>
+    /// The whole event for the action: the run's event itself, or for a bounded view the event from the store (its
+    /// oversize blob). A storage failure there is a transient failure of the step (retried per its policy).
+    /// </summary>
+    private async Task<OmniEvent> WholeAsync(OmniEvent evt, CancellationToken cancellationToken)
+    {
+        if (!evt.IsTruncated || events is null)
+        {
+            return evt;
+        }
+
+        try
+        {
+            return await events.GetAsync(evt.EventId, cancellationToken) ?? evt;
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            throw new TransientActionException($"{evt.EventId}: reading the whole event failed: {e.Message.Split('\n')[0]}");
         }
     }
 

@@ -5,14 +5,15 @@ namespace Omni.Local.Tests.Support;
 /// <summary>Small Evolution v2 <c>messages.upsert</c> bodies for tests that need many distinct messages.</summary>
 public static class EvolutionPayloads
 {
-    public static byte[] Text(string messageId, string text, string remoteJid = "5511999990001@s.whatsapp.net", long timestamp = 1764000000) =>
+    public static byte[] Text(string messageId, string text, string remoteJid = "5511999990001@s.whatsapp.net", long timestamp = 1764000000,
+        string pushName = "Test Sender") =>
         Encoding.UTF8.GetBytes($$"""
         {
           "event": "messages.upsert",
           "instance": "demo",
           "data": {
             "key": { "remoteJid": "{{remoteJid}}", "fromMe": false, "id": "{{messageId}}" },
-            "pushName": "Test Sender",
+            "pushName": {{System.Text.Json.JsonSerializer.Serialize(pushName)}},
             "message": { "conversation": {{System.Text.Json.JsonSerializer.Serialize(text)}} },
             "messageType": "conversation",
             "messageTimestamp": {{timestamp}},

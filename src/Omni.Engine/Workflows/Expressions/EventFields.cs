@@ -43,6 +43,10 @@ public static class EventFields
         ["occurred_at"] = e => e.OccurredAt,
         ["received_at"] = e => e.ReceivedAt,
         ["raw_blob"] = e => e.RawBlob,
+
+        // A run's event may be a large event's bounded view (EventLimits): its text is then cut, and these say so.
+        ["text_truncated"] = e => e.TextTruncated ?? false,
+        ["text_length"] = e => e.TextLength ?? e.Text?.Length,
     };
 
     /// <summary>Every readable field name, sorted.</summary>

@@ -46,7 +46,7 @@ public sealed class DebounceGuard(GuardsTable guards, TimeProvider time) : IActi
         var evt = invocation.Event;
         var value = key == "sender" ? evt.SenderHandle ?? evt.ConversationId : evt.ConversationId ?? evt.SenderHandle;
         value = ContactEntries.Canonical(evt.Channel, value) ?? value ?? "unknown";
-        var partition = TableKeys.Escape($"debounce|{evt.Instance}|{invocation.WorkflowId ?? "-"}|{invocation.StepId}|{key}|{value}");
+        var partition = TableKeys.Part($"debounce|{evt.Instance}|{invocation.WorkflowId ?? "-"}|{invocation.StepId}|{key}|{value}", TableLimits.MaxKeyChars);
         var latest = await RecordAsync(partition, evt, cancellationToken);
 
         var until = GuardOutput.CeilingToMillisecond(Anchor(evt) + window);

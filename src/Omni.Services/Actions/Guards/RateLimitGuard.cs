@@ -47,7 +47,7 @@ public sealed class RateLimitGuard(GuardsTable guards, TimeProvider time) : IAct
         var now = time.GetUtcNow();
         var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
         var end = start + window;
-        var partition = TableKeys.Escape($"rate|{evt.Instance}|{per}|{key}");
+        var partition = TableKeys.Part($"rate|{evt.Instance}|{per}|{key}", TableLimits.MaxKeyChars);
         var row = start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var marker = $"{row}|run|{TableKeys.Escape(invocation.RunId)}";
         await guards.EnsureCreatedAsync(cancellationToken);
