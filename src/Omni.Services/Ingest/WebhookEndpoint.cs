@@ -53,7 +53,7 @@ public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry norm
             return TooLarge(limit);
         }
 
-        var body = await BoundedBody.ReadAsync(request.Body, limit, cancellationToken);
+        var body = await BoundedBody.ReadAsync(request.Body, limit, cancellationToken, request.ContentLength);
         if (body is null)
         {
             return TooLarge(limit);
