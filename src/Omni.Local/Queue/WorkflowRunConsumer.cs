@@ -7,16 +7,18 @@ namespace Omni.Local.Queue;
 /// <summary>
 /// Omni.Local's workflow host: starts the runs of each new event from the <c>workflow-runs</c> queue, and fires due
 /// timers (follow-ups, retries, wait deadlines) by the injected <see cref="TimeProvider"/>. Runs with the normalizer
-/// (<c>Omni:Normalizer:Enabled</c>); tests drive it with <see cref="DrainOnceAsync"/> and a fake clock.
+/// (<c>Omni:Normalizer:Enabled</c>, unless <c>Omni:Normalizer:RunWorkflows</c> is false); tests drive it with <see cref="DrainOnceAsync"/> and a fake clock.
 /// </summary>
 public sealed class WorkflowRunConsumer(
     WorkflowRunInbox queue, WorkflowRunner runner, EventStore events, OmniOptions options, ILogger<WorkflowRunConsumer> logger) : BackgroundService
 {
     public const int MaxDequeueCount = 5;
 
+    private volatile bool _queueReady;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Normalizer.Enabled)
+        if (!options.Normalizer.Enabled || !options.Normalizer.RunWorkflows)
         {
             return;
         }
@@ -55,7 +57,13 @@ public sealed class WorkflowRunConsumer(
     /// </summary>
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
-        await queue.Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        // Once per process, not once per poll: an idle runner polls every MaxPollInterval.
+        if (!_queueReady)
+        {
+            await queue.Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _queueReady = true;
+        }
+
         var visibility = options.Normalizer.VisibilityTimeout;
         var batch = (await queue.Queue.ReceiveMessagesAsync(16, visibility, cancellationToken)).Value;
         var leases = batch.Select(m => new MessageLease(queue.Queue, m, visibility, logger)).ToList();

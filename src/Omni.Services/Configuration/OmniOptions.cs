@@ -143,6 +143,12 @@ public sealed class NormalizerOptions
     /// <summary>Whether Omni.Local runs its queue consumer (tests switch it off to simulate a crash before normalizing).</summary>
     public bool Enabled { get; init; } = true;
 
+    /// <summary>
+    /// Whether Omni.Local's workflow runner runs beside the consumer (when <see cref="Enabled"/>). The benchmark turns it
+    /// off to measure the normalizer alone; with it off, <c>workflow-runs</c> fills up until something else drains it.
+    /// </summary>
+    public bool RunWorkflows { get; init; } = true;
+
     public int BatchSize { get; init; } = 16;
 
     /// <summary>
