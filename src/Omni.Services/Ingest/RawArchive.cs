@@ -41,13 +41,26 @@ public sealed class RawArchive(OmniStorage storage)
     {
         try
         {
-            var result = await _container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
-            return new ArchivedPayload(blobName, result.Value.Content, result.Value.Details.ContentType, result.Value.Details.Metadata);
+            // Streamed into one array of the blob's length: DownloadContentAsync would buffer the response in a growing
+            // MemoryStream first and copy it out.
+            using var result = (await _container.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            var details = result.Details;
+            var content = details.ContentLength is >= 0 and var length && length <= Array.MaxLength
+                ? await ReadExactlyAsync(result.Content, (int)length, cancellationToken)
+                : await BinaryData.FromStreamAsync(result.Content, cancellationToken);
+            return new ArchivedPayload(blobName, content, details.ContentType, details.Metadata);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
+    }
+
+    private static async Task<BinaryData> ReadExactlyAsync(Stream content, int length, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        await content.ReadExactlyAsync(bytes, cancellationToken);
+        return new BinaryData(bytes);
     }
 
     /// <summary>The archived payloads of one instance received in [from, to), oldest first, read hour folder by hour folder.</summary>
