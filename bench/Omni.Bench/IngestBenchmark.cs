@@ -140,7 +140,9 @@ internal static class IngestBenchmark
         var rates = new List<double>();
         for (var i = 0; i < MaxWarmUps; i++)
         {
+            var jit = System.Runtime.JitInfo.GetCompiledMethodCount();
             rates.Add(await batch(pool[(i * WarmUpBatch)..((i + 1) * WarmUpBatch)]));
+            Console.WriteLine($"  warm-up {i + 1}: {rates[^1]:F0} msg/s, {System.Runtime.JitInfo.GetCompiledMethodCount() - jit} methods jitted");
             if (rates.Count >= MinWarmUps && Math.Abs((rates[^1] / rates[^2]) - 1) <= Stable)
             {
                 break;

@@ -6,9 +6,10 @@ namespace Omni.Bench;
 
 /// <summary>
 /// What one phase cost, per item: CPU of Azurite and of this process (process CPU time deltas), bytes allocated in this
-/// process (<see cref="GC.GetTotalAllocatedBytes"/> deltas) and garbage collections per 1,000 items.
+/// process (<see cref="GC.GetTotalAllocatedBytes"/> deltas), garbage collections per 1,000 items, and the JIT's work in
+/// this process during the phase (total milliseconds and methods compiled, not per item: near zero in steady state).
 /// </summary>
-internal sealed record Usage(double AzuriteCpuMs, double HostCpuMs, double AllocatedKb, double Gen0PerK, double Gen1PerK, double Gen2PerK);
+internal sealed record Usage(double AzuriteCpuMs, double HostCpuMs, double AllocatedKb, double Gen0PerK, double Gen1PerK, double Gen2PerK, double JitMs, long JitMethods);
 
 /// <summary>Measures a phase: start it before, read <see cref="PerItem"/> after.</summary>
 internal sealed class ResourceMeter
@@ -18,11 +19,15 @@ internal sealed class ResourceMeter
     private readonly TimeSpan _hostStart;
     private readonly long _allocatedStart;
     private readonly int[] _collectionsStart;
+    private readonly TimeSpan _jitStart;
+    private readonly long _jitMethodsStart;
 
     private ResourceMeter(Azurite azurite)
     {
         _azurite = azurite;
         _collectionsStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        _jitStart = System.Runtime.JitInfo.GetCompilationTime();
+        _jitMethodsStart = System.Runtime.JitInfo.GetCompiledMethodCount();
         _allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
         _azuriteStart = azurite.ProcessorTime;
         _hostStart = Environment.CpuUsage.TotalTime;
@@ -42,7 +47,9 @@ internal sealed class ResourceMeter
             allocated / 1024.0 / n,
             (GC.CollectionCount(0) - _collectionsStart[0]) * 1000.0 / n,
             (GC.CollectionCount(1) - _collectionsStart[1]) * 1000.0 / n,
-            (GC.CollectionCount(2) - _collectionsStart[2]) * 1000.0 / n);
+            (GC.CollectionCount(2) - _collectionsStart[2]) * 1000.0 / n,
+            (System.Runtime.JitInfo.GetCompilationTime() - _jitStart).TotalMilliseconds,
+            System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethodsStart);
     }
 }
 

@@ -7,7 +7,7 @@ using Omni.Bench;
 var messages = Arg("--messages", 2000);
 var concurrency = Arg("--concurrency", 16);
 var rounds = Arg("--rounds", 4);
-var mixedMessages = Arg("--mixed-messages", Math.Max(messages / 2, 300));
+var mixedMessages = Arg("--mixed-messages", Math.Max(messages / 4, 300));
 var profileMessages = Arg("--profile-messages", Math.Max(messages / 4, 300));
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 
