@@ -51,6 +51,7 @@ internal sealed class OmniUnderTest : IAsyncDisposable
             ["Omni:Keys:bench:Secret"] = QueryKey,
             ["Omni:Normalizer:Enabled"] = normalizerRunning ? "true" : "false",
             ["Omni:Normalizer:RunWorkflows"] = runWorkflows ? "true" : "false",
+            ["Omni:Reconcile:Enabled"] = "false", // its sweep (once a minute) is not what is measured
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var app = OmniLocalApp.Build(["--environment", "Benchmark"], b => b.Configuration.AddInMemoryCollection(config));

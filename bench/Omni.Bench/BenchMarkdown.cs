@@ -93,7 +93,7 @@ internal static class BenchMarkdown
         "to the `omni-normalize` phase this pass marks; 400 events): ~97% is allocated inside the Azure SDK and HttpClient, ~4% by",
         "Omni's own code (entity dictionaries, the conversation summary's JSON, identity rules, the normalizer).",
         "",
-        "- ~80%: Azure.Data.Tables' entity group transaction, per sub-request (seven per message event). Each entity is written by",
+        "- ~80%: Azure.Data.Tables' entity group transaction, per sub-request (one per entity; eight or nine per message event). Each entity is written by",
         "  a `Utf8JsonWriter` whose buffer grows by doubling (~22%; every row carries the event JSON, escaped again inside the",
         "  entity's JSON: the `System.Byte[]`); each sub-request's request line and headers are built as strings twice, once to",
         "  compute Content-Length and once to write them (~31%: the `System.String` and `System.Char[]`); each entity is copied",
@@ -200,7 +200,8 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine("On Omni's side the ingest figures include the bench's HTTP client (the bare loop has none). Storage operations are counted");
         sb.AppendLine("by an Azure SDK pipeline policy (`StorageOperationCounter`) on Omni's own clients: ingest is a blob put and a queue put;");
         sb.AppendLine("normalizing is a share of a 16-message receive, a blob get, one table transaction (canonical row + timeline, kind,");
-        sb.AppendLine("conversation and sender index rows + the conversation summary and a catalogue counter shard, one partition), a put on");
+        sb.AppendLine("conversation, sender and identity index rows + the conversation summary, a catalogue counter shard and the payload's ingest");
+        sb.AppendLine("marker, one partition), a put on");
         sb.AppendLine("workflow-runs and a queue delete. Identity resolution is on: each sender costs a read, a transaction and an insert on");
         sb.AppendLine("first sight (in the warm-up), then nothing (the handle cache). The runner is off in the rounds, so the bench empties");
         sb.AppendLine("workflow-runs after every batch in its stead (one request per batch, not counted): in Azurite, messages waiting in any");
@@ -253,7 +254,7 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine(ic, $"\"Azure Queue Storage pricing\" (GPv2, LRS: class 1 ${StoragePrices.QueueClass1Per10K}, class 2 ${StoragePrices.QueueClass2Per10K} per 10,000) and \"Azure Table Storage pricing\" (LRS: ${StoragePrices.TableTransactionPer10K} per");
         sb.AppendLine(ic, $"10,000 transactions), as of {StoragePrices.AsOf}. The machine that ran this has no internet: these are the well-known");
         sb.AppendLine("published figures and **must be checked** against the pages (they vary by region and change). If a transaction were billed");
-        sb.AppendLine("per entity (7 here) the table line would be 7× larger, still under $0.30 per million. The blob put dominates: the raw archive");
+        sb.AppendLine("per entity (9 here) the table line would be 9× larger, still under $0.40 per million. The blob put dominates: the raw archive");
         sb.AppendLine("write is the one operation per event priced like a write in the hot tier.");
     }
 }
