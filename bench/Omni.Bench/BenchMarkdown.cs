@@ -37,7 +37,8 @@ internal static class BenchMarkdown
         sb.AppendLine(Ic, $"Omni.Local's hosted queue consumer running on a fresh Azurite, warmed up with {MixedLoadBenchmark.WarmUp} messages; the workflow runner off (the bench");
         sb.AppendLine(Ic, $"empties workflow-runs every {MixedLoadBenchmark.EmptyEvery.TotalMilliseconds:F0} ms in its stead). *Saturated*: {sat.Ingest.Count} messages from {m.Senders} concurrent senders posting as fast");
         sb.AppendLine(Ic, $"as they are answered, so the queue grows while the consumer drains it. *Paced*: {paced.Ingest.Count} messages arriving at {m.PacedRate:F0} per second (half");
-        sb.AppendLine("the normalizer's throughput in the rounds: a load it keeps up with); every");
+        sb.AppendLine("the rate at which Omni ingested and then normalized in the rounds, since both share the cores and Azurite: a load it");
+        sb.AppendLine("keeps up with, so the figure is not the wait behind a growing backlog); every");
         sb.AppendLine(Ic, $"{MixedLoadBenchmark.SampleEvery}th is polled with `GET /api/events/{{id}}` every {MixedLoadBenchmark.PollInterval.TotalMilliseconds:F0} ms from its 202 until it answers 200 (end to end; up to one poll late).");
         sb.AppendLine("*With the runner*: the saturated part again on another fresh Azurite with the workflow runner on and the seed playbooks");
         sb.AppendLine("(no agent configured, so the reply playbook's runs end `failed`): for information, not a goal.");
@@ -155,10 +156,12 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine();
         sb.AppendLine("Written by `bash scripts/bench.sh` (bench/Omni.Bench). Omni.Local and a bare storage loop, in the same run and with the");
         sb.AppendLine("same concurrency; each side of each round runs on a fresh in-memory Azurite started for it, is warmed to steady state");
-        sb.AppendLine(ic, $"(batches of {IngestBenchmark.WarmUpBatch} messages, ingested then drained, until two in a row run within {IngestBenchmark.Stable:P0} of each other; {IngestBenchmark.MinWarmUps} to {IngestBenchmark.MaxWarmUps})");
+        sb.AppendLine(ic, $"(batches of {IngestBenchmark.WarmUpBatch} messages, ingested then drained, until two in a row run within {IngestBenchmark.Stable:P0} of each other and the");
+        sb.AppendLine(ic, $"JIT compiled at most {IngestBenchmark.QuietJitMethods} methods in the last; {IngestBenchmark.MinWarmUps} to {IngestBenchmark.MaxWarmUps} batches: every new Omni.Local app compiles ~1,500 methods of its own)");
         sb.AppendLine("and then ingests and drains its own messages; a first round of both sides is not counted (a fresh process runs at");
         sb.AppendLine("tier-0 JIT for its first thousands of calls), and the sides swap order every round. The ratios are what matter, not the");
-        sb.AppendLine("absolute numbers: Azurite is a single Node.js process sharing two cores with this one and with whatever else runs.");
+        sb.AppendLine("absolute numbers: Azurite is a single Node.js process sharing two cores with this one and with whatever else runs (the");
+        sb.AppendLine("machine is shared with other engineers' builds and test runs; the load average below says how busy it was).");
         sb.AppendLine("CPU is process CPU time (this process's and Azurite's) over the phase; allocation is `GC.GetTotalAllocatedBytes` over");
         sb.AppendLine("the phase, in this process, which on Omni's side is Omni.Local (and the bench's drain loop) and on the bare side the loop.");
         sb.AppendLine();

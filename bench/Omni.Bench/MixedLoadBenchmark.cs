@@ -9,7 +9,7 @@ namespace Omni.Bench;
 /// <list type="number">
 /// <item>saturated: <c>senders</c> concurrent senders posting as fast as they are answered (the queue grows while the
 /// consumer drains it): the 202's latency;</item>
-/// <item>paced: messages arriving at a fixed rate (half the normalizer's throughput measured in the rounds): the 202's
+/// <item>paced: messages arriving at a fixed rate (half the rate at which the rounds ingested and normalized): the 202's
 /// latency, and for every <see cref="SampleEvery"/>th message the time from its 202 until <c>GET /api/events/{id}</c>
 /// answers 200 (polled every <see cref="PollInterval"/>, so up to that much late).</item>
 /// </list>
