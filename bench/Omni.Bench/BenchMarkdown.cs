@@ -102,10 +102,10 @@ internal static class BenchMarkdown
         "- ~10%: the other requests (queue receive, delete, and the workflow-runs put with its XML body; the blob get).",
         "",
         "Fixed where the code is Omni's: the blob get is streamed into one array of the blob's length (it was buffered in a",
-        "growing `MemoryStream` and copied), the transaction-limit check no longer enumerates through LINQ, and on the ingest",
-        "path the webhook body is read into one array of its Content-Length (it was an 80 KB chunk per request plus a",
-        "`MemoryStream`: ingest allocation fell from ~135 to ~55 KB per message). The rest belongs to the transaction: fewer or",
-        "smaller entities, or a leaner batch writer than `SubmitTransactionAsync` ([decisions.md](decisions.md), 23).",
+        "growing `MemoryStream` and copied), and on the ingest path the webhook body is read into one array of its",
+        "Content-Length (it was an 80 KB chunk per request plus a `MemoryStream`: ingest allocation fell from ~135 to ~55 KB",
+        "per message). The rest belongs to the transaction: fewer or smaller entities, or a leaner batch writer than",
+        "`SubmitTransactionAsync` ([decisions.md](decisions.md), 23).",
     ];
 
     public static string Mark(bool met) => met ? "(met)" : "(**not met**)";
