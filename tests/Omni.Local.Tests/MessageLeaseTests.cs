@@ -42,4 +42,25 @@ public sealed class MessageLeaseTests(AzuriteFixture azurite)
         Assert.Equal((held.MessageId, 2L), (back!.MessageId, back.DequeueCount));
         Assert.True(watch.Elapsed < Visibility + TimeSpan.FromSeconds(2), $"the message came back after {watch.Elapsed}");
     }
+
+    [Fact]
+    public async Task Lease_LostToAnotherReceiver_DeleteAndReleaseDoNotThrow_TheNewHolderKeepsTheMessage()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var queue = host.Storage.IngestQueue;
+        await queue.SendMessageAsync("starved");
+
+        // Received for 1 s but leased as if for 30 s (renewal every 10 s): as a starved process would, it misses the renewal,
+        // and another receiver takes the message with a new pop receipt.
+        var first = (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(1))).Value;
+        await using var lease = new MessageLease(queue, first, TimeSpan.FromSeconds(30), NullLogger.Instance);
+        var second = await OmniHost.EventuallyAsync(async () => (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(30))).Value, m => m is not null, "the message to reappear");
+
+        await lease.DeleteAsync(CancellationToken.None);            // PopReceiptMismatch: logged, not thrown
+        await lease.ReleaseAsync(TimeSpan.Zero, CancellationToken.None);
+
+        // The second holder still has it, and finishes it.
+        await queue.DeleteMessageAsync(second!.MessageId, second.PopReceipt);
+        Assert.Empty((await queue.PeekMessagesAsync(32)).Value);
+    }
 }

@@ -37,6 +37,36 @@ public static class JsonPayload
         }
     }
 
+    /// <summary>The body without a leading UTF-8 byte order mark.</summary>
+    public static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> body) =>
+        body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
+
+    /// <summary>True when the body is empty or only JSON white space.</summary>
+    public static bool IsBlank(ReadOnlySpan<byte> body)
+    {
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A JSON value kind in words, for quarantine reasons ("array", "string", ...).</summary>
+    public static string Describe(JsonValueKind kind) =>
+        kind switch
+        {
+            JsonValueKind.Array => "array",
+            JsonValueKind.String => "string",
+            JsonValueKind.Number => "number",
+            JsonValueKind.True or JsonValueKind.False => "boolean",
+            JsonValueKind.Null => "null",
+            _ => kind.ToString().ToLowerInvariant(),
+        };
+
     /// <summary>The offset of the first byte that is not part of a valid UTF-8 sequence, or null when all of it is valid.</summary>
     public static int? InvalidUtf8At(ReadOnlySpan<byte> body)
     {

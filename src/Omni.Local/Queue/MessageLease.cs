@@ -36,15 +36,40 @@ internal sealed class MessageLease : IAsyncDisposable
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         await StopAsync();
-        await _queue.DeleteMessageAsync(Message.MessageId, _popReceipt, cancellationToken);
+        try
+        {
+            await _queue.DeleteMessageAsync(Message.MessageId, _popReceipt, cancellationToken);
+        }
+        catch (RequestFailedException e) when (IsLost(e))
+        {
+            Lost(e, "delete");
+        }
     }
 
     /// <summary>The message failed: stop renewing, make it visible again after <paramref name="delay"/>.</summary>
     public async Task ReleaseAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         await StopAsync();
-        await _queue.UpdateMessageAsync(Message.MessageId, _popReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+        try
+        {
+            await _queue.UpdateMessageAsync(Message.MessageId, _popReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (IsLost(e))
+        {
+            Lost(e, "release");
+        }
     }
+
+    /// <summary>
+    /// The lease was lost: a renewal came too late (a starved process), the message reappeared and another receive
+    /// holds it now (PopReceiptMismatch), or it is gone (MessageNotFound). That holder finishes it; handling is idempotent.
+    /// </summary>
+    private static bool IsLost(RequestFailedException e) =>
+        e.Status == 404 || e.ErrorCode is "PopReceiptMismatch" or "MessageNotFound";
+
+    private void Lost(RequestFailedException e, string what) =>
+        _logger.LogWarning("Could not {What} message {MessageId} on {Queue}: its lease was lost ({Code}); whoever holds it now finishes it",
+            what, Message.MessageId, _queue.Name, e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Stops renewing (shutting down: the message comes back within the visibility timeout).</summary>
     public async ValueTask DisposeAsync()

@@ -48,8 +48,8 @@ public sealed class DiscordNormalizer : IPayloadNormalizer
     {
         ArgumentNullException.ThrowIfNull(payload);
 
-        var body = WithoutByteOrderMark(payload.Body);
-        if (IsBlank(body.Span))
+        var body = JsonPayload.WithoutByteOrderMark(payload.Body);
+        if (JsonPayload.IsBlank(body.Span))
         {
             return NormalizationResult.Quarantine(
                 "body is empty: a Discord payload is a JSON object (a gateway frame, an interaction or a Webhook Event)");
@@ -67,7 +67,7 @@ public sealed class DiscordNormalizer : IPayloadNormalizer
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return NormalizationResult.Quarantine(
-                    $"body is a JSON {Describe(root.ValueKind)} at the top level, not a Discord payload " +
+                    $"body is a JSON {JsonPayload.Describe(root.ValueKind)} at the top level, not a Discord payload " +
                     "(a JSON object: a gateway frame, an interaction or a Webhook Event)");
             }
 
@@ -196,31 +196,4 @@ public sealed class DiscordNormalizer : IPayloadNormalizer
         var names = root.EnumerateObject().Select(p => "\"" + p.Name + "\"").Take(8).ToList();
         return names.Count == 0 ? "no properties" : "properties " + string.Join(", ", names);
     }
-
-    private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> body) =>
-        body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
-
-    private static bool IsBlank(ReadOnlySpan<byte> body)
-    {
-        foreach (var b in body)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string Describe(JsonValueKind kind) =>
-        kind switch
-        {
-            JsonValueKind.Array => "array",
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            JsonValueKind.Null => "null",
-            _ => kind.ToString().ToLowerInvariant(),
-        };
 }

@@ -21,8 +21,8 @@ public sealed class EvolutionNormalizer : IPayloadNormalizer
     {
         ArgumentNullException.ThrowIfNull(payload);
 
-        var body = WithoutByteOrderMark(payload.Body);
-        if (IsBlank(body.Span))
+        var body = JsonPayload.WithoutByteOrderMark(payload.Body);
+        if (JsonPayload.IsBlank(body.Span))
         {
             return NormalizationResult.Quarantine("body is empty: an Evolution webhook is a JSON object");
         }
@@ -39,7 +39,7 @@ public sealed class EvolutionNormalizer : IPayloadNormalizer
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return NormalizationResult.Quarantine(
-                    $"body is a JSON {Describe(root.ValueKind)} at the top level, not an Evolution webhook envelope " +
+                    $"body is a JSON {JsonPayload.Describe(root.ValueKind)} at the top level, not an Evolution webhook envelope " +
                     "(a JSON object with \"event\" and \"data\")");
             }
 
@@ -88,32 +88,5 @@ public sealed class EvolutionNormalizer : IPayloadNormalizer
             EvolutionEventNames.GroupParticipantsUpdate => EvolutionStateMapper.Participants(envelope, item),
             EvolutionEventNames.Call => [EvolutionStateMapper.Call(envelope, item)],
             _ => [EvolutionStateMapper.Unknown(envelope, item)],
-        };
-
-    private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> body) =>
-        body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
-
-    private static bool IsBlank(ReadOnlySpan<byte> body)
-    {
-        foreach (var b in body)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string Describe(JsonValueKind kind) =>
-        kind switch
-        {
-            JsonValueKind.Array => "array",
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            JsonValueKind.Null => "null",
-            _ => kind.ToString().ToLowerInvariant(),
         };
 }
