@@ -49,6 +49,19 @@ public static class EventExpectations
         Path.Combine(RepoRoot(), "tests", "TestData", "expectations", provider);
 
     /// <summary>The fixture file names (not paths) of one provider, sorted ordinally.</summary>
+    /// <summary>Every fixture of <paramref name="provider"/> has an expectation file and no expectation names a missing fixture.</summary>
+    public static void AssertEveryFixtureHasAnExpectation(string provider, int fixtureCount)
+    {
+        var fixtures = FixtureNames(provider);
+        var expectations = Directory.GetFiles(ExpectationsDirectory(provider), "*.json")
+            .Select(path => Path.GetFileName(path))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(fixtureCount, fixtures.Count);
+        Assert.Equal(fixtures, expectations);
+    }
+
     public static IReadOnlyList<string> FixtureNames(string provider) =>
         [.. Directory.GetFiles(FixturesDirectory(provider), "*.json")
             .Select(path => Path.GetFileName(path))

@@ -51,17 +51,8 @@ public class EvolutionFixtureTests
     }
 
     [Fact]
-    public void ExpectationFiles_EveryFixtureHasOne_AndNoneIsOrphaned()
-    {
-        var fixtures = EventExpectations.FixtureNames(Provider);
-        var expectations = Directory.GetFiles(EventExpectations.ExpectationsDirectory(Provider), "*.json")
-            .Select(path => Path.GetFileName(path))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
-        Assert.Equal(21, fixtures.Count);
-        Assert.Equal(fixtures, expectations);
-    }
+    public void ExpectationFiles_EveryFixtureHasOne_AndNoneIsOrphaned() =>
+        EventExpectations.AssertEveryFixtureHasAnExpectation(Provider, 21);
 
     [Fact]
     public void Serialization_OccurredAt_UsesTheExpectationTimeFormat()

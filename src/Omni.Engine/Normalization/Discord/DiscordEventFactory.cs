@@ -54,21 +54,8 @@ internal static class DiscordEventFactory
         string? shapeDetail,
         JsonElement? source,
         Derived? derived = null) =>
-        new()
-        {
-            EventId = EventKey.ComputeEventId(Provider, context.Payload.Instance, providerEventId, eventKind),
-            Channel = Channels.Discord,
-            Provider = Provider,
-            Instance = context.Payload.Instance,
-            EventKind = eventKind,
-            ContentType = contentType,
-            ProviderEventId = providerEventId,
-            ProviderEventType = context.EventName,
-            Shape = ShapeOf(context.EventName, shapeDetail),
-            ReceivedAt = context.Payload.ReceivedAt,
-            RawBlob = context.Payload.BlobName,
-            ProviderMetadata = Metadata(context, source, derived),
-        };
+        EventHeader.Create(context.Payload, Provider, Channels.Discord, eventKind, contentType, providerEventId, context.EventName,
+            ShapeOf(context.EventName, shapeDetail), Metadata(context, source, derived));
 
     /// <summary><c>MESSAGE_CREATE/reply</c>, <c>INTERACTION_CREATE/application_command</c>; the event name alone otherwise.</summary>
     public static string? ShapeOf(string? eventName, string? detail) =>

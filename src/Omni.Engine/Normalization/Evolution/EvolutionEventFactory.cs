@@ -21,21 +21,8 @@ internal static class EvolutionEventFactory
         string providerEventId,
         JsonElement? providerJson,
         string? innerType = null) =>
-        new()
-        {
-            EventId = EventKey.ComputeEventId(Provider, envelope.Payload.Instance, providerEventId, eventKind),
-            Channel = Channels.WhatsApp,
-            Provider = Provider,
-            Instance = envelope.Payload.Instance,
-            EventKind = eventKind,
-            ContentType = contentType,
-            ProviderEventId = providerEventId,
-            ProviderEventType = envelope.EventName,
-            Shape = ShapeOf(envelope.EventName, innerType),
-            ReceivedAt = envelope.Payload.ReceivedAt,
-            RawBlob = envelope.Payload.BlobName,
-            ProviderMetadata = providerJson is { } json ? InlineMediaStripper.Strip(json) : null,
-        };
+        EventHeader.Create(envelope.Payload, Provider, Channels.WhatsApp, eventKind, contentType, providerEventId, envelope.EventName,
+            ShapeOf(envelope.EventName, innerType), providerJson is { } json ? InlineMediaStripper.Strip(json) : null);
 
     /// <summary><c>messages.upsert/imageMessage</c> for messages, the event name alone for everything else.</summary>
     public static string? ShapeOf(string? eventName, string? innerType) =>
