@@ -203,7 +203,7 @@ public sealed class IdentitiesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task Bug_ScopedKeyReadsTheWholeIdentityRegistry()
     {
-        await using var host = await OmniHost.StartAsync(azurite, settings: TwoInstances);
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: TwoInstances);
         await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00001", "alice on demo", AlicePhone, 1764000001));
         await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00002", "bob on work", Bob, 1764000002), "work");
         await host.IngestAsync(EvolutionPayloads.Text("3EB0SCOPEID00003", "carol on work", AliceWork, 1764000003), "work");
