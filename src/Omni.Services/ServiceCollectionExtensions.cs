@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Engine.Normalization;
-using Omni.Engine.Normalization.Evolution;
+using Omni.Services.Connections;
 using Omni.Services.Catalog;
 using Omni.Services.Configuration;
 using Omni.Services.Contacts;
@@ -39,7 +39,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<StorageOperationCounter>();
         services.AddSingleton(sp => new OmniStorage(options.Storage, sp.GetRequiredService<StorageOperationCounter>()));
 
-        services.AddSingleton<IPayloadNormalizer, EvolutionNormalizer>();
+        services.AddOmniConnections();
         services.AddSingleton<NormalizerRegistry>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<IngestService>();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Services.Actions.Agents;
 using Omni.Services.Actions.Guards;
 using Omni.Services.Actions.Http;
-using Omni.Services.Actions.Messaging;
+using Omni.Services.Connections;
 using Omni.Services.Actions.Notify;
 using Omni.Services.Actions.Speech;
 using Omni.Services.Actions.Vision;
@@ -73,7 +73,8 @@ public static class ActionsServiceCollectionExtensions
         services.TryAddSingleton<GuardsTable>();
         services.TryAddSingleton<ActionExecutorRegistry>();
 
-        services.AddSingleton<IActionExecutor, EvolutionReplyExecutor>();
+        services.AddOmniConnections(); // the senders route.reply dispatches to, one per provider
+        services.AddSingleton<IActionExecutor, RouteReplyExecutor>();
         services.AddSingleton<IActionExecutor, AgentChatExecutor>();
         services.AddSingleton<IActionExecutor, SpeechToTextExecutor>();
         services.AddSingleton<IActionExecutor, DescribeImageExecutor>();

@@ -38,11 +38,24 @@ public sealed class OmniOptions
 
 public sealed class InstanceOptions
 {
-    /// <summary>The adapter that posts for this instance: <c>evolution</c> (default).</summary>
+    /// <summary>The connection that posts for this instance: <c>evolution</c> (default), <c>discord</c>, <c>telegram</c>, <c>slack</c> or <c>webhook</c>.</summary>
     public string Provider { get; init; } = "evolution";
 
-    /// <summary>Shared secret: the <c>x-webhook-secret</c> value, or the HS256 key of Evolution's <c>jwt_key</c> mode.</summary>
+    /// <summary>
+    /// The secret deliveries are checked with: Evolution's <c>x-webhook-secret</c> value (or the HS256 key of its
+    /// <c>jwt_key</c> mode); a Standard Webhooks <c>whsec_…</c> secret (Discord relay, generic webhooks); Telegram's
+    /// <c>secret_token</c>; Slack's signing secret.
+    /// </summary>
     public string? WebhookSecret { get; init; }
+
+    /// <summary>A public key deliveries are verified with (hex Ed25519: Discord's application public key; Standard Webhooks v1a).</summary>
+    public string? PublicKey { get; init; }
+
+    /// <summary>The bot token replies and the Discord gateway relay use (Discord, Telegram, Slack). Keep it in Key Vault.</summary>
+    public string? BotToken { get; init; }
+
+    /// <summary>The provider API's base URL when it is not the public one (tests point it at a stand-in server).</summary>
+    public Uri? ApiBaseUrl { get; init; }
 
     /// <summary>Base URL of the provider's API for outbound calls, e.g. the Evolution server <c>https://evo.example.com</c>.</summary>
     public Uri? ServerUrl { get; init; }

@@ -2,17 +2,22 @@ using Microsoft.AspNetCore.Http;
 using Omni.Engine.Webhooks;
 using Omni.Services.Configuration;
 using Omni.Services.Http;
+using Omni.Services.Connections;
 using Omni.Services.Normalize;
 using Omni.Services.Telemetry;
 
 namespace Omni.Services.Ingest;
 
 /// <summary>
-/// <c>POST /api/webhooks/{provider}/{instance}</c>: find the instance, authenticate the caller, bound the body,
-/// archive and enqueue, answer 202. Every refusal happens before anything is written.
+/// <c>POST /api/webhooks/{provider}/{instance}</c>: find the instance, authenticate the caller (headers first, then the
+/// raw body: the provider's <see cref="IWebhookVerifier"/>), bound the body, answer a handshake or archive and enqueue,
+/// answer 202. Every refusal happens before anything is written.
 /// </summary>
-public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry normalizers, IngestService ingest, TimeProvider time)
+public sealed class WebhookEndpoint(
+    OmniOptions options, NormalizerRegistry normalizers, IEnumerable<IWebhookVerifier> verifiers, IngestService ingest, TimeProvider time)
 {
+    private readonly Dictionary<string, IWebhookVerifier> _verifiers = verifiers.ToDictionary(v => v.Provider, StringComparer.Ordinal);
+
     public async Task<IResult> HandleAsync(ApiCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -36,12 +41,13 @@ public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry norm
     {
         if (!options.Instances.TryGetValue(instance, out var config) ||
             !string.Equals(config.Provider, provider, StringComparison.Ordinal) ||
-            !normalizers.Supports(provider))
+            !normalizers.Supports(provider) ||
+            !_verifiers.TryGetValue(provider, out var verifier))
         {
             return ApiError.NotFound($"no {Shorten(provider)} instance named '{Shorten(instance)}' is configured");
         }
 
-        var auth = Authenticate(provider, config, request);
+        var auth = verifier.CheckHeaders(config, request.Headers, time.GetUtcNow());
         if (!auth.IsAuthenticated)
         {
             return ApiError.Unauthorized(auth.Reason);
@@ -59,19 +65,23 @@ public sealed class WebhookEndpoint(OmniOptions options, NormalizerRegistry norm
             return TooLarge(limit);
         }
 
-        var accepted = await ingest.AcceptAsync(provider, instance, body, request.ContentType, cancellationToken);
-        return Results.Json(new { ingest_id = accepted.IngestId }, statusCode: StatusCodes.Status202Accepted);
-    }
+        auth = verifier.CheckBody(config, request.Headers, body.ToMemory().Span, time.GetUtcNow());
+        if (!auth.IsAuthenticated)
+        {
+            return ApiError.Unauthorized(auth.Reason);
+        }
 
-    private WebhookAuthResult Authenticate(string provider, InstanceOptions config, HttpRequest request) => provider switch
-    {
-        "evolution" => EvolutionWebhookAuthentication.Authenticate(
-            config.WebhookSecret,
-            request.Headers[EvolutionWebhookAuthentication.SecretHeader],
-            request.Headers.Authorization,
-            time.GetUtcNow()),
-        _ => WebhookAuthResult.Fail($"no authentication scheme is defined for provider '{provider}'"),
-    };
+        var handshake = verifier.Handshake(config, body.ToMemory().Span);
+        if (handshake is { Archive: false })
+        {
+            return Results.Json(handshake.Body, statusCode: handshake.StatusCode);
+        }
+
+        var accepted = await ingest.AcceptAsync(provider, instance, body, request.ContentType, cancellationToken);
+        return handshake is null
+            ? Results.Json(new { ingest_id = accepted.IngestId }, statusCode: StatusCodes.Status202Accepted)
+            : Results.Json(handshake.Body, statusCode: handshake.StatusCode);
+    }
 
     private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Omni.Services.Actions;
-using Omni.Services.Actions.Messaging;
+using Omni.Services.Connections;
 using Omni.Services.Storage;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
@@ -16,7 +16,7 @@ namespace Omni.Services.Tests.Actions;
 public sealed class EffectOnceTests(AzuriteFixture azurite)
 {
     private static ActionInvocation Reply(string runId = "run-1", string stepId = "reply") =>
-        ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "Olá!" }, runId, stepId);
+        ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "Olá!" }, runId, stepId);
 
     [Fact]
     public async Task SameRunAndStepTwice_OneSendText_SecondReturnsTheRecordedOutcome()
@@ -34,7 +34,7 @@ public sealed class EffectOnceTests(AzuriteFixture azurite)
         Assert.Equal("evolution", second.Provider);
         var record = await host.Ledger.GetAsync("run-1", "reply", CancellationToken.None);
         Assert.Equal(EffectStatus.Sent, record!.Status);
-        Assert.Equal(EvolutionReplyExecutor.Id, record.ActionId);
+        Assert.Equal(RouteReplyExecutor.Id, record.ActionId);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class EffectOnceTests(AzuriteFixture azurite)
         await host.Storage.Effects.AddEntityAsync(new TableEntity(TableKeys.Escape("run-1"), TableKeys.Escape("reply"))
         {
             ["Status"] = EffectStatus.Pending,
-            ["ActionId"] = EvolutionReplyExecutor.Id,
+            ["ActionId"] = RouteReplyExecutor.Id,
             ["Owner"] = "dead-worker",
             ["ClaimedAt"] = DateTimeOffset.UtcNow.AddMinutes(-10),
         });
@@ -109,7 +109,7 @@ public sealed class EffectOnceTests(AzuriteFixture azurite)
         Evolution.AnswerSendText(host);
         var (claimed, _) = await host.Ledger.TryClaimAsync(Reply(), "other-worker", CancellationToken.None);
         Assert.True(claimed);
-        var executor = new EffectOnceExecutor(host.Executor<EvolutionReplyExecutor>(), host.Ledger, host.Delays, TimeProvider.System,
+        var executor = new EffectOnceExecutor(host.Executor<RouteReplyExecutor>(), host.Ledger, host.Delays, TimeProvider.System,
             new EffectOnceOptions { Lease = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(100) });
 
         var outcome = await executor.ExecuteAsync(Reply(), CancellationToken.None);

@@ -1,5 +1,5 @@
 using Omni.Services.Actions;
-using Omni.Services.Actions.Messaging;
+using Omni.Services.Connections;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -17,9 +17,9 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
     {
         await using var host = await ActionsHost.StartAsync(azurite);
         Evolution.AnswerSendText(host);
-        var invocation = ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "Olá! Como posso ajudar?" });
+        var invocation = ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "Olá! Como posso ajudar?" });
 
-        var outcome = await host.Executor<EvolutionReplyExecutor>().ExecuteAsync(invocation, CancellationToken.None);
+        var outcome = await host.Executor<RouteReplyExecutor>().ExecuteAsync(invocation, CancellationToken.None);
 
         var request = host.Server.OnlyRequest(SendTextPath);
         Assert.Equal("POST", request.Method());
@@ -41,8 +41,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
         Evolution.AnswerSendText(host, jid: "120363041234567890@g.us");
         var e = ActionsHost.TextEvent(conversation: "120363041234567890@g.us", isGroup: true);
 
-        await host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, e, new { text = "Anotado", quote = true }), CancellationToken.None);
+        await host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, e, new { text = "Anotado", quote = true }), CancellationToken.None);
 
         var body = host.Server.OnlyRequest(SendTextPath).Json();
         Assert.Equal("120363041234567890@g.us", body.GetProperty("number").GetString());
@@ -59,8 +59,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
         host.Server.Given(Request.Create().WithPath("/message/sendText/" + ActionsHost.Instance).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(Evolution.SentMessage("3EB0FFFF", "5511999990001@s.whatsapp.net", "x")));
 
-        var outcome = await host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None);
+        var outcome = await host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None);
 
         Assert.Equal("3EB0FFFF", outcome.OutputString("message_id"));
     }
@@ -72,8 +72,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
         host.Server.Given(Request.Create().WithPath(SendTextPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(401)
             .WithBodyAsJson(new { status = 401, error = "Unauthorized", response = new { message = "Unauthorized" } }));
 
-        var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
         Assert.Equal(401, ex.StatusCode);
         Assert.Contains("Unauthorized", ex.Message, StringComparison.Ordinal);
     }
@@ -89,8 +89,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
             response = new { message = new[] { new { jid = "5511999990001@s.whatsapp.net", exists = false, number = "5511999990001" } } },
         }));
 
-        var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
         Assert.Contains("\"exists\":false", ex.Message, StringComparison.Ordinal);
     }
 
@@ -103,8 +103,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
         host.Server.Given(Request.Create().WithPath(SendTextPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(status)
             .WithBodyAsJson(new { status, error = "Internal Server Error", response = new { message = "Connection Closed" } }));
 
-        var ex = await Assert.ThrowsAsync<TransientActionException>(() => host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<TransientActionException>(() => host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
         Assert.Equal(status, ex.StatusCode);
         Assert.False(ex.MayHaveTakenEffect);
     }
@@ -115,8 +115,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
         await using var host = await ActionsHost.StartAsync(azurite);
         Evolution.AnswerSendText(host);
 
-        await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "  " }), CancellationToken.None));
+        await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "  " }), CancellationToken.None));
         Assert.Empty(host.Server.LogEntries);
     }
 
@@ -125,8 +125,8 @@ public sealed class EvolutionReplyTests(AzuriteFixture azurite)
     {
         await using var host = await ActionsHost.StartAsync(azurite, new Dictionary<string, string?> { [$"Omni:Instances:{ActionsHost.Instance}:ServerUrl"] = null });
 
-        var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<EvolutionReplyExecutor>().ExecuteAsync(
-            ActionsHost.Invocation(EvolutionReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<RouteReplyExecutor>().ExecuteAsync(
+            ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "hi" }), CancellationToken.None));
         Assert.Contains("ServerUrl", ex.Message, StringComparison.Ordinal);
     }
 }

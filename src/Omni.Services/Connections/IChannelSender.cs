@@ -1,0 +1,36 @@
+using Omni.Engine.Events;
+using Omni.Services.Configuration;
+
+namespace Omni.Services.Connections;
+
+/// <summary>
+/// Sends text into a conversation of one provider (Evolution's sendText, Discord's create message, Telegram's
+/// sendMessage, ...). <c>route.reply</c> (<see cref="RouteReplyExecutor"/>) and the cross-channel forward pick the
+/// sender by the target instance's provider, so a workflow answers on whatever channel the event came from.
+/// Throws <see cref="Actions.TransientActionException"/> for what may pass (timeouts, 5xx, 429) and
+/// <see cref="Actions.PermanentActionException"/> for what will not (4xx, missing settings).
+/// </summary>
+public interface IChannelSender
+{
+    /// <summary>The provider whose instances this sender serves (<c>evolution</c>, <c>discord</c>, ...).</summary>
+    string Provider { get; }
+
+    Task<SentText> SendTextAsync(OutboundText message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Text to send: to <paramref name="ConversationId"/> on <paramref name="Instance"/> (configured by
+/// <paramref name="Settings"/>), optionally quoting <paramref name="Quote"/> (an event of that conversation).
+/// <paramref name="InReplyTo"/> is the event being answered when there is one (a Discord interaction is answered through
+/// its token, not as a new message), else null (a forward, a scheduled notice).
+/// </summary>
+public sealed record OutboundText(
+    string Instance,
+    InstanceOptions Settings,
+    string ConversationId,
+    string Text,
+    OmniEvent? InReplyTo = null,
+    OmniEvent? Quote = null);
+
+/// <summary>What the provider said about a sent message: its id when it gives one, and its delivery status.</summary>
+public sealed record SentText(string? MessageId, string? Status = null);
