@@ -14,14 +14,42 @@ public static class OmniLocalApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <summary>Builds the host from <paramref name="args"/> (tests and the benchmark add their settings in <paramref name="configure"/>).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = CreateBuilder(args);
         configure?.Invoke(builder);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        return Build(builder);
+    }
+
+    /// <summary>The builder with the command line read: <c>--port N</c> listens on http://127.0.0.1:N.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(args);
+
+    /// <summary>The URL Omni.Local listens on: <c>urls</c> / <c>ASPNETCORE_URLS</c> when set, else loopback on <c>--port</c> (7071).</summary>
+    public static string ListenUrl(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var urls = configuration["urls"] ?? configuration["ASPNETCORE_URLS"];
+        if (!string.IsNullOrEmpty(urls))
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            return urls;
         }
+
+        var port = configuration["port"];
+        if (port is null)
+        {
+            return DefaultUrl;
+        }
+
+        return int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is > 0 and < 65536
+            ? $"http://127.0.0.1:{number}"
+            : throw new LocalStartupException($"--port {port}: give a port number between 1 and 65535.");
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.WebHost.UseUrls(ListenUrl(builder.Configuration));
 
         // Omni enforces its own body limit (Omni:Ingest:MaxBodyBytes) to answer 413 in its error shape.
         // The request line may be long enough for Omni to answer 414 itself, in its error shape (ApiFallback.MaxUrlLength).

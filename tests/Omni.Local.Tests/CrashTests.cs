@@ -44,7 +44,7 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
             ["Omni__Normalizer__VisibilityTimeout"] = "00:00:03", // a killed host's messages come back within 3 s
             ["Omni__Normalizer__RetryDelay"] = "00:00:01",
             ["Omni__Normalizer__MaxPollInterval"] = "00:00:00.100",
-            ["Omni__Reconcile__After"] = "00:00:03",              // + the interval: longer than the visibility timeout, as in production
+            ["Omni__Reconcile__After"] = "00:00:10", // longer than the visibility timeout, as in production, and than the restarted host needs for the backlog on a loaded machine
             ["Omni__Reconcile__Interval"] = "00:00:02",
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 
 namespace Omni.Local.Emulator;
 
 /// <summary>
-/// Starts Azurite (the Azure Storage emulator) from the project's own <c>npm ci</c> install, in memory, on loopback.
-/// Used by Omni.Local when nothing listens on the development storage ports, and by the test suite and the
-/// benchmark on ports of their own.
+/// Starts Azurite (the Azure Storage emulator) from the project's own <c>npm ci</c> install on free loopback ports, in
+/// memory or in a data folder: for Omni.Local (<c>scripts/run.sh</c>), the test suite and the benchmark.
+/// Azurite runs under a small shell guard (<see cref="GuardScript"/>) in a session of its own, so that a Ctrl-C in the
+/// terminal reaches only the host (which then stops Azurite last, after its own work has stopped), and so that Azurite
+/// dies with the host even when the host is killed with no chance to clean up: the guard waits on a pipe from the host
+/// and stops Azurite when the pipe closes, which the kernel does for any exit, <c>kill -9</c> included.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -15,10 +19,20 @@ public sealed class Azurite : IAsyncDisposable
     // The well-known development storage key, public by design (it is in Azurite's and the SDKs' documentation).
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>
+    /// Run by <c>sh</c>: start Azurite in the background, print its pid, wait until standard input (a pipe from the
+    /// host) closes, then stop Azurite and wait for it.
+    /// </summary>
+    private const string GuardScript = "\"$0\" \"$@\" & azurite=$!; echo \"$azurite\"; while read -r _; do :; done; kill \"$azurite\" 2>/dev/null; wait \"$azurite\"";
+
+    private static readonly string[] SetsidPaths = ["/usr/bin/setsid", "/bin/setsid"];
+
+    private readonly Process? _guard;
     private readonly Process? _process;
 
-    private Azurite(Process? process, int blobPort, int queuePort, int tablePort)
+    private Azurite(Process? guard, Process? process, int blobPort, int queuePort, int tablePort)
     {
+        _guard = guard;
         _process = process;
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -55,8 +69,12 @@ public sealed class Azurite : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
         $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
 
-    /// <summary>Starts Azurite on the given ports (0 = pick free ones) and waits until all three services accept connections.</summary>
-    public static async Task<Azurite> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts Azurite on the given ports (0 = pick free ones) and waits until all three services accept connections.
+    /// <paramref name="dataFolder"/>: keep the data there across restarts (created if missing); null: in memory.
+    /// </summary>
+    public static async Task<Azurite> StartAsync(
+        int blobPort = 0, int queuePort = 0, int tablePort = 0, string? dataFolder = null, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "Azurite is not installed: run `npm ci` in the repository root (package.json pins it), then try again.");
@@ -64,36 +82,26 @@ public sealed class Azurite : IAsyncDisposable
         queuePort = queuePort == 0 ? FreePort() : queuePort;
         tablePort = tablePort == 0 ? FreePort() : tablePort;
 
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry",
-                     "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        string[] storage = dataFolder is null
+            ? ["--inMemoryPersistence"]
+            : ["--location", Directory.CreateDirectory(dataFolder).FullName];
+        string[] arguments =
+        [
+            .. storage, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry",
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
+        ];
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var azurite = new Azurite(process, blobPort, queuePort, tablePort);
+        var (guard, process) = await StartGuardedAsync(executable, arguments, cancellationToken);
+        var azurite = new Azurite(guard, process, blobPort, queuePort, tablePort);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(IsListening(blobPort) && IsListening(queuePort) && IsListening(tablePort)))
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it listened (ports {blobPort}/{queuePort}/{tablePort}).");
+                await azurite.DisposeAsync();
+                throw new InvalidOperationException($"Azurite exited before it listened (ports {blobPort}/{queuePort}/{tablePort}).");
             }
 
             if (DateTime.UtcNow > deadline)
@@ -106,17 +114,6 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         return azurite;
-    }
-
-    /// <summary>The default development storage endpoints, started only if nothing listens there yet.</summary>
-    public static async Task<Azurite> EnsureDevelopmentStorageAsync(CancellationToken cancellationToken)
-    {
-        if (IsListening(10000) && IsListening(10001) && IsListening(10002))
-        {
-            return new Azurite(null, 10000, 10001, 10002);
-        }
-
-        return await StartAsync(10000, 10001, 10002, cancellationToken);
     }
 
     public static bool IsListening(int port)
@@ -151,6 +148,50 @@ public sealed class Azurite : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Starts the guard (under <c>setsid</c> where it exists: a new session, out of reach of the terminal's Ctrl-C) with
+    /// Azurite as its child, and returns both processes.
+    /// </summary>
+    private static async Task<(Process Guard, Process Azurite)> StartGuardedAsync(string executable, string[] arguments, CancellationToken cancellationToken)
+    {
+        var setsid = SetsidPaths.FirstOrDefault(File.Exists);
+        var start = new ProcessStartInfo(setsid ?? "/bin/sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add("/bin/sh");
+        }
+
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(GuardScript);
+        start.ArgumentList.Add(executable);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var guard = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");
+        guard.ErrorDataReceived += (_, _) => { };
+        guard.BeginErrorReadLine();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var pid = await guard.StandardOutput.ReadLineAsync(timeout.Token);
+        if (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var azuritePid))
+        {
+            guard.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"could not start {executable}: the guard printed '{pid}' instead of a process id");
+        }
+
+        // The rest of Azurite's output (nothing: --silent) is read and dropped, so it can never fill the pipe.
+        _ = guard.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+        return (guard, Process.GetProcessById(azuritePid));
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -158,14 +199,30 @@ public sealed class Azurite : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Stops Azurite: closing the guard's input makes it stop Azurite and exit; a kill if it has not within 5 s.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_guard is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _guard.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _guard.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _guard.Kill(entireProcessTree: true);
+            }
+
+            if (_process is { HasExited: false })
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
+            }
         }
 
         _process?.Dispose();
+        _guard?.Dispose();
     }
 }

@@ -35,32 +35,20 @@ public sealed class OmniProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<OmniProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin)
-    {
-        var dll = Path.Combine(OutputDirectory(), "Omni.Local.dll");
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { dll },
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        info.Environment["urls"] = $"http://127.0.0.1:{port}";
-        foreach (var (key, value) in settings)
-        {
-            info.Environment[key] = value;
-        }
+    /// <summary>The process id of the host (the <c>dotnet</c> running Omni.Local.dll).</summary>
+    public int Id => _process.Id;
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var host = new OmniProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <param name="settings">Environment variables (configuration keys with <c>__</c>).</param>
+    /// <param name="readyWithin">How long it may take to answer <c>/api/health</c>.</param>
+    /// <param name="arguments">Its command line (as after <c>scripts/run.sh</c>); when it has <c>--port</c>, that port is used.</param>
+    public static async Task<OmniProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, params string[] arguments)
+    {
+        var host = Launch(settings, arguments);
+        var process = host._process;
 
         using var probe = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + readyWithin;
@@ -91,6 +79,76 @@ public sealed class OmniProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Starts it and returns at once: for runs that are expected to stop by themselves (<see cref="WaitForExitAsync"/>).</summary>
+    public static OmniProcess Launch(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
+        var dll = Path.Combine(OutputDirectory(), "Omni.Local.dll");
+        var portArgument = Array.IndexOf(arguments, "--port");
+        var port = portArgument >= 0 ? int.Parse(arguments[portArgument + 1], System.Globalization.CultureInfo.InvariantCulture) : FreePort();
+        // In a session (and process group) of its own, as a terminal runs it: Ctrl-C can then go to its whole group.
+        var info = new ProcessStartInfo("setsid")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("dotnet");
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        if (portArgument < 0)
+        {
+            info.Environment["urls"] = $"http://127.0.0.1:{port}";
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var host = new OmniProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits for the process to end by itself; false if it has not within <paramref name="bound"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan bound)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            _process.WaitForExit(); // the redirected output is read to its end
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sends a signal to the host alone (<c>KILL</c>: <c>kill -9</c>), not to its children.</summary>
+    public void Signal(string signal) => Kill(signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>What Ctrl-C in a terminal does: SIGINT to the host's whole process group (its children included).</summary>
+    public void Interrupt() => Kill("INT", "-" + _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static void Kill(string signal, string target)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, "--", target]);
+        kill.WaitForExit();
     }
 
     /// <summary><c>kill -9</c>: no shutdown, no flushing, requests in flight cut off.</summary>
