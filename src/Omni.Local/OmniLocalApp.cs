@@ -67,6 +67,7 @@ public static class OmniLocalApp
         builder.Services.AddSingleton<WorkflowRunConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunConsumer>());
         builder.Services.AddHostedService<ReconcileTimer>();
+        builder.Services.AddHostedService<RetentionTimer>();
         builder.AddOmniLocalTelemetry();
         builder.Logging.AddOmniLogSafety();
 

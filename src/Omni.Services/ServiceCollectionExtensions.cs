@@ -16,6 +16,7 @@ using Omni.Services.Normalize;
 using Omni.Services.Operations;
 using Omni.Services.Reconcile;
 using Omni.Services.Replay;
+using Omni.Services.Retention;
 using Omni.Services.Storage;
 using Omni.Services.Traces;
 using Omni.Services.Workflows;
@@ -50,6 +51,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ReplayService>();
         services.AddSingleton<IngestMarkers>();
         services.AddSingleton<ReconcileSweep>();
+        services.TryAddSingleton<WorkflowRunStore>();
+        services.AddSingleton<RetentionCleanup>();
         services.AddOmniIdentity(options);
 
         // The HTTP surface (ApiRoutes): the dispatcher both hosts call, and each feature's handlers.

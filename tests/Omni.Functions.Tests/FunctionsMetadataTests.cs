@@ -10,7 +10,7 @@ namespace Omni.Functions.Tests;
 /// The Functions build's output, read as the Functions host reads it: <c>functions.metadata</c> (written by the Worker
 /// SDK's generator from our attributes), <c>worker.config.json</c> and <c>extensions.json</c>. The HTTP functions must be
 /// exactly the route table (<see cref="ApiRoutes"/>), every queue trigger must read a queue the services write, and the
-/// one timer trigger must run the reconciliation sweep on the schedule docs/operations.md documents.
+/// timer triggers must run the reconciliation sweep and the retention cleanup on the schedules docs/operations.md documents.
 /// </summary>
 public class FunctionsMetadataTests
 {
@@ -72,9 +72,26 @@ public class FunctionsMetadataTests
     }
 
     [Fact]
+    public void TimerTriggers_AreTheSweepAndTheRetentionCleanup()
+    {
+        Assert.Equal(["Reconcile", "Retention"], Triggers("timerTrigger").Select(t => t.Function).Order(StringComparer.Ordinal));
+        var (_, binding) = Assert.Single(Triggers("timerTrigger"), t => t.Function == "Retention");
+        var schedule = binding["schedule"]!.GetValue<string>();
+        Assert.Equal(RetentionOptions.FunctionsSchedule, schedule);
+        Assert.NotEqual(true, binding["runOnStartup"]?.GetValue<bool>());
+
+        // Hourly, Omni.Local's default Omni:Retention:Interval; docs/operations.md says so next to the setting.
+        Assert.Equal(["0", "*", "*", "*", "*"], schedule.Split(' ').Where((_, i) => i != 1));
+        Assert.Equal(TimeSpan.FromHours(1), new RetentionOptions().Interval);
+        var operations = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "operations.md"));
+        Assert.Contains($"`{schedule}`", operations, StringComparison.Ordinal);
+        Assert.Contains("`Omni:Retention:Interval`", operations, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TimerTrigger_RunsTheReconcileSweepOnTheDocumentedSchedule()
     {
-        var (function, binding) = Assert.Single(Triggers("timerTrigger"));
+        var (function, binding) = Assert.Single(Triggers("timerTrigger"), t => t.Function == "Reconcile");
         Assert.Equal("Reconcile", function);
         var schedule = binding["schedule"]!.GetValue<string>();
         Assert.Equal(ReconcileOptions.FunctionsSchedule, schedule);

@@ -23,6 +23,9 @@ public sealed class OmniOptions
     /// <summary>The reconciliation sweep: archived payloads that never reached the normalizer are enqueued again.</summary>
     public ReconcileOptions Reconcile { get; init; } = new();
 
+    /// <summary>How long operational rows are kept (<c>Omni:Retention:*</c>, docs/operations.md).</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
     public Identity.IdentityOptions Identity { get; init; } = new();
     public HealthOptions Health { get; init; } = new();
 
@@ -227,4 +230,38 @@ public sealed class HealthOptions
 
     /// <summary>How long each storage probe may take before it counts as failed.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Lifetimes of operational data, enforced by the retention cleanup (<c>Retention</c> timer function; Omni.Local's
+/// <c>RetentionTimer</c>). A lifetime counts from a row's last change; zero keeps that kind forever. Events, identities,
+/// the raw archive and workflows are the product's data and never expire here.
+/// </summary>
+public sealed class RetentionOptions
+{
+    /// <summary>The Functions timer: hourly, at minute 17 (off the minute the reconciliation sweep also runs).</summary>
+    public const string FunctionsSchedule = "0 17 * * * *";
+
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Omni.Local: time between cleanups (the Functions app uses <see cref="FunctionsSchedule"/>, the same period).</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Guard state (rate-limit counters, debounce rows): windows end long before this.</summary>
+    public TimeSpan GuardState { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Effect-ledger rows: a step's "sent once" record, needed while its run may still retry it.</summary>
+    public TimeSpan Effects { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>Completed run records (and their event index rows): the audit behind <c>GET /api/events/{id}/actions</c>. Waiting runs are kept.</summary>
+    public TimeSpan Runs { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Dead letters (the archived payload itself stays, and <c>POST /api/replay</c> can still re-run it).</summary>
+    public TimeSpan DeadLetters { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Ingest markers: the sweep reads only the last <see cref="ReconcileOptions.Lookback"/>; must be longer than that.</summary>
+    public TimeSpan IngestMarkers { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>Completed, failed and terminated Durable orchestration instances (Functions host: history and state in the task hub).</summary>
+    public TimeSpan DurableInstances { get; init; } = TimeSpan.FromDays(30);
 }

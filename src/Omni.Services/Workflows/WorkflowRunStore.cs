@@ -248,7 +248,7 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             ReadHistory(row).Entries);
     }
 
-    private static string EventIndexKey(string eventId, string runId) => $"evt|{eventId}|{runId}";
+    public static string EventIndexKey(string eventId, string runId) => $"evt|{eventId}|{runId}";
 
     private static string ReplyWaitKey(string conversationId, string runId) => $"wait|{TableKeys.Part(conversationId)}|{runId}";
 
