@@ -81,7 +81,8 @@ public static class HmacJwt
         try
         {
             using var header = JsonDocument.Parse(headerBytes);
-            if (!header.RootElement.TryGetProperty("alg", out var alg) || alg.GetString() != "HS256")
+            if (header.RootElement.ValueKind != JsonValueKind.Object || !header.RootElement.TryGetProperty("alg", out var alg) ||
+                alg.ValueKind != JsonValueKind.String || alg.GetString() != "HS256")
             {
                 return WebhookAuthResult.Fail("the bearer token must be signed with HS256");
             }
@@ -95,7 +96,8 @@ public static class HmacJwt
 
             using var payload = JsonDocument.Parse(payloadBytes);
             var claims = payload.RootElement;
-            if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expSeconds))
+            if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("exp", out var exp) ||
+                exp.ValueKind != JsonValueKind.Number || !exp.TryGetInt64(out var expSeconds))
             {
                 return WebhookAuthResult.Fail("the bearer token has no exp claim");
             }
@@ -105,7 +107,7 @@ public static class HmacJwt
                 return WebhookAuthResult.Fail("the bearer token has expired");
             }
 
-            if (claims.TryGetProperty("nbf", out var nbf) && nbf.TryGetInt64(out var nbfSeconds) &&
+            if (claims.TryGetProperty("nbf", out var nbf) && nbf.ValueKind == JsonValueKind.Number && nbf.TryGetInt64(out var nbfSeconds) &&
                 DateTimeOffset.FromUnixTimeSeconds(nbfSeconds) - Leeway > now)
             {
                 return WebhookAuthResult.Fail("the bearer token is not valid yet");
