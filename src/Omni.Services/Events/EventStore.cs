@@ -121,12 +121,11 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, marker)); // last: never the 409
                 }
 
-                TableLimits.CheckTransaction(actions); // Azurite accepts some transactions the service would refuse
-                var response = await storage.Events.SubmitTransactionAsync(actions, cancellationToken);
+                // Checks the limits before sending (Azurite accepts some transactions the service would refuse).
+                var etags = await storage.Transactions.SubmitAsync(storage.Events.Name, actions, cancellationToken);
                 for (var i = 0; i < writes.Count; i++)
                 {
-                    var sub = response.Value.Count == actions.Count ? response.Value[eventActions.Count + i] : null;
-                    writes[i].Committed(sub?.Headers.ETag);
+                    writes[i].Committed(etags[eventActions.Count + i]);
                 }
 
                 return true;
