@@ -10,7 +10,8 @@ namespace Omni.Services.Events;
 
 /// <summary>
 /// Events in Table Storage. One partition per instance holds, for each event, its canonical row and its index rows,
-/// written in one transaction of insert-if-absent actions: a redelivered webhook, a retried queue message or a replay
+/// written in one transaction of insert-if-absent actions (sent by <see cref="TableBatchWriter"/>, which allocates a
+/// fraction of what <c>SubmitTransactionAsync</c> does): a redelivered webhook, a retried queue message or a replay
 /// hits 409 and changes nothing. The event id names its instance (<see cref="EventKey.InstanceOf"/>), so a lookup by id
 /// is a point read: one storage operation per event, written or read.
 /// <list type="bullet">

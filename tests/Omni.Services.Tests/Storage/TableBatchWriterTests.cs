@@ -1,4 +1,7 @@
+using System.Net;
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Omni.Services.Configuration;
 using Omni.Services.Storage;
@@ -179,6 +182,53 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 1), (counter.Table, counter.Total));
         Assert.Equal(1, counter.Count(StorageBillingClass.Table));
+    }
+
+    /// <summary>
+    /// With a managed identity (production: no shared keys) the request carries a bearer token for Azure Storage, as
+    /// <c>TableClient</c>'s does. Azurite takes tokens only over HTTPS, so this checks what is sent, not how Azure answers.
+    /// </summary>
+    [Fact]
+    public async Task ManagedIdentity_SendsABearerTokenForAzureStorage()
+    {
+        using var handler = new Recorder();
+        var options = new TableClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
+        var writer = TableBatchWriter.FromCredential(new ScopeEchoCredential(), new Uri("https://account.table.core.windows.net/"), options);
+
+        var refused = await Assert.ThrowsAsync<RequestFailedException>(() => writer.SubmitAsync("Events",
+            [new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "r"))], CancellationToken.None));
+
+        Assert.Equal((403, "AuthorizationPermissionMismatch"), (refused.Status, refused.ErrorCode));
+        Assert.Equal("https://account.table.core.windows.net/$batch", handler.Uri?.AbsoluteUri);
+        Assert.Equal("Bearer token-for:https://storage.azure.com/.default", handler.Authorization);
+        Assert.StartsWith("multipart/mixed; boundary=batch_", handler.ContentType, StringComparison.Ordinal);
+    }
+
+    private sealed class ScopeEchoCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("token-for:" + string.Join(' ', requestContext.Scopes), DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new(GetToken(requestContext, cancellationToken));
+    }
+
+    /// <summary>Records the request and answers as Azure does to a token without the data role.</summary>
+    private sealed class Recorder : HttpMessageHandler
+    {
+        public Uri? Uri { get; private set; }
+        public string? Authorization { get; private set; }
+        public string? ContentType { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Uri = request.RequestUri;
+            Authorization = request.Headers.Authorization?.ToString();
+            ContentType = request.Content?.Headers.ContentType?.ToString();
+            var response = new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("") };
+            response.Headers.Add("x-ms-error-code", "AuthorizationPermissionMismatch");
+            return Task.FromResult(response);
+        }
     }
 
     /// <summary>~900 KB: an entity that fits, five of which do not fit one transaction.</summary>
