@@ -203,7 +203,7 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine("by an Azure SDK pipeline policy (`StorageOperationCounter`) on Omni's own clients: ingest is a blob put and a queue put;");
         sb.AppendLine("normalizing is a share of a 16-message receive, a blob get, one table transaction (canonical row + timeline, kind,");
         sb.AppendLine("conversation, sender and identity index rows + the conversation summary, a catalogue counter shard and the payload's ingest");
-        sb.AppendLine("marker, one partition), a put on");
+        sb.AppendLine("marker, one partition; sent by Omni's `TableBatchWriter`, counted like any table request), a put on");
         sb.AppendLine("workflow-runs and a queue delete. Identity resolution is on: each sender costs a read, a transaction and an insert on");
         sb.AppendLine("first sight (in the warm-up), then nothing (the handle cache). The runner is off in the rounds, so the bench empties");
         sb.AppendLine("workflow-runs after every batch in its stead (one request per batch, not counted): in Azurite, messages waiting in any");
