@@ -229,8 +229,8 @@ public sealed class TableBatchWriter
         action.ETag != default ? action.ETag.ToString() : action.Entity.ETag != default ? action.Entity.ETag.ToString() : "*";
 
     /// <summary>
-    /// One entity as the Table service's JSON: keys, then each property with a value (a null is no property, as with
-    /// the SDK), with an <c>@odata.type</c> annotation where JSON alone would lose the type.
+    /// One entity as the Table service's JSON: keys, then each property with a value (a null is left out: the service
+    /// stores no null property), with an <c>@odata.type</c> annotation where JSON alone would lose the type.
     /// </summary>
     private static void WriteEntity(Utf8JsonWriter writer, TableEntity entity)
     {
