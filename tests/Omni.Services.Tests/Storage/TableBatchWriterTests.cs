@@ -3,6 +3,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Azure.Data.Tables.Sas;
 using Omni.Services.Configuration;
 using Omni.Services.Storage;
 
@@ -182,6 +183,21 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 1), (counter.Table, counter.Total));
         Assert.Equal(1, counter.Count(StorageBillingClass.Table));
+    }
+
+    /// <summary>A connection string with a SAS instead of a key (the table service's endpoint and the signature) works too.</summary>
+    [Fact]
+    public async Task ConnectionStringWithSas_Authenticates()
+    {
+        var (storage, _, table) = await NewTableAsync();
+        var sas = storage.Tables.GenerateSasUri(TableAccountSasPermissions.All, TableAccountSasResourceTypes.All, DateTimeOffset.UtcNow.AddHours(1));
+        var connectionString = $"TableEndpoint={storage.Tables.Uri.AbsoluteUri.TrimEnd('/')};SharedAccessSignature={sas.Query.TrimStart('?')}";
+        var service = new TableServiceClient(connectionString);
+        var writer = TableBatchWriter.FromConnectionString(connectionString, service.Uri, service.AccountName, new TableClientOptions());
+
+        await writer.SubmitAsync(table.Name, [new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "sas"))], CancellationToken.None);
+
+        Assert.True((await table.GetEntityIfExistsAsync<TableEntity>("p", "sas")).HasValue);
     }
 
     /// <summary>
