@@ -10,7 +10,8 @@ namespace Omni.Services.Events;
 
 /// <summary>
 /// Events in Table Storage. One partition per instance holds, for each event, its canonical row and its index rows,
-/// written in one transaction of insert-if-absent actions: a redelivered webhook, a retried queue message or a replay
+/// written in one transaction of insert-if-absent actions (sent by <see cref="TableBatchWriter"/>, which allocates a
+/// fraction of what <c>SubmitTransactionAsync</c> does): a redelivered webhook, a retried queue message or a replay
 /// hits 409 and changes nothing. The event id names its instance (<see cref="EventKey.InstanceOf"/>), so a lookup by id
 /// is a point read: one storage operation per event, written or read.
 /// <list type="bullet">
@@ -27,7 +28,7 @@ namespace Omni.Services.Events;
 /// <see cref="MaxInlineJsonChars"/> keep the whole JSON in a blob (<c>EventBlob</c>) and their bounded view
 /// (<see cref="EventLimits"/>) in the rows, so no row, and no transaction, can outgrow Table Storage's limits
 /// (<see cref="TableLimits"/>; docs/decisions.md, "Size limits by design"). Values from the payload inside keys go through
-/// <see cref="TableKeys.Part"/>. Index rows carry the event and the columns listings filter on, not the normalizer's timing.
+/// <see cref="TableKeys.Part"/>. Index rows carry the event and the columns listings filter on, nothing else (<c>ToEntity</c>).
 /// <para>Reads: <see cref="GetAsync"/> is the whole event (the blob when there is one); <see cref="GetStoredAsync"/> and
 /// the listings are what the row holds (the whole event when it fits, else its bounded view), with no blob read.</para>
 /// </summary>
@@ -121,12 +122,11 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, marker)); // last: never the 409
                 }
 
-                TableLimits.CheckTransaction(actions); // Azurite accepts some transactions the service would refuse
-                var response = await storage.Events.SubmitTransactionAsync(actions, cancellationToken);
+                // Checks the limits before sending (Azurite accepts some transactions the service would refuse).
+                var etags = await storage.Transactions.SubmitAsync(storage.Events.Name, actions, cancellationToken);
                 for (var i = 0; i < writes.Count; i++)
                 {
-                    var sub = response.Value.Count == actions.Count ? response.Value[eventActions.Count + i] : null;
-                    writes[i].Committed(sub?.Headers.ETag);
+                    writes[i].Committed(etags[eventActions.Count + i]);
                 }
 
                 return true;
@@ -332,28 +332,31 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     }
 
     /// <summary>
-    /// One row of the event: the JSON the rows hold, the blob pointer and the columns listings filter on (values of the
-    /// bounded <paramref name="view"/>); the canonical row also keeps the shape and the normalizer's timing for traces.
+    /// One row of the event: the JSON the rows hold, the blob pointer and the columns listings filter on
+    /// (<see cref="EventQuery.Plan"/>: channel, identity, sender, kind, content type, from_me; values of the bounded
+    /// <paramref name="view"/>). The canonical row also keeps the event id, conversation and times, the shape and the
+    /// normalizer's timing, for traces and for whoever reads it by id; index rows need not repeat those: a listing reads
+    /// only the key and the event, and its filters only the columns above.
     /// </summary>
     private static TableEntity ToEntity(string partition, string rowKey, OmniEvent view, string json, string? blobName, NormalizeTiming? timing, bool canonical)
     {
         var row = new TableEntity(partition, rowKey)
         {
             ["IdentityId"] = view.IdentityId,
-            ["EventId"] = view.EventId,
             ["EventKind"] = view.EventKind,
             ["ContentType"] = view.ContentType,
             ["Channel"] = view.Channel,
-            ["ConversationId"] = view.ConversationId,
             ["SenderHandle"] = view.SenderHandle,
             ["FromMe"] = view.FromMe,
-            ["OccurredAt"] = view.OccurredAt,
-            ["ReceivedAt"] = view.ReceivedAt,
             ["Event"] = json,
             ["EventBlob"] = blobName,
         };
         if (canonical)
         {
+            row["EventId"] = view.EventId;
+            row["ConversationId"] = view.ConversationId;
+            row["OccurredAt"] = view.OccurredAt;
+            row["ReceivedAt"] = view.ReceivedAt;
             row["Shape"] = view.Shape;
             row["NormalizeStartedAt"] = timing?.StartedAt;
             row["NormalizeMs"] = timing?.Duration.TotalMilliseconds;

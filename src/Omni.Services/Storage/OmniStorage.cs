@@ -9,7 +9,8 @@ namespace Omni.Services.Storage;
 
 /// <summary>
 /// The Azure Storage clients Omni works with, created once. A connection string (Azurite) or service URIs with a
-/// managed identity (Azure). Queue messages are Base64-encoded, as the Functions queue trigger expects.
+/// managed identity (Azure). Queue messages are Base64-encoded, as the Functions queue trigger expects. Every client, and
+/// the <see cref="TableBatchWriter"/>, authenticates the same way and reports to the <see cref="StorageOperationCounter"/>.
 /// </summary>
 public sealed class OmniStorage
 {
@@ -31,6 +32,7 @@ public sealed class OmniStorage
             Blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
             Queues = new QueueServiceClient(options.ConnectionString, queueOptions);
             Tables = new TableServiceClient(options.ConnectionString, tableOptions);
+            Transactions = TableBatchWriter.FromConnectionString(options.ConnectionString, Tables.Uri, Tables.AccountName, tableOptions);
         }
         else
         {
@@ -40,6 +42,7 @@ public sealed class OmniStorage
             Blobs = new BlobServiceClient(Require(options.BlobServiceUri, "BlobServiceUri"), credential, blobOptions);
             Queues = new QueueServiceClient(Require(options.QueueServiceUri, "QueueServiceUri"), credential, queueOptions);
             Tables = new TableServiceClient(Require(options.TableServiceUri, "TableServiceUri"), credential, tableOptions);
+            Transactions = TableBatchWriter.FromCredential(credential, Tables.Uri, tableOptions);
         }
 
         RawArchive = Blobs.GetBlobContainerClient(Names.RawContainer);
@@ -58,6 +61,9 @@ public sealed class OmniStorage
     public BlobServiceClient Blobs { get; }
     public QueueServiceClient Queues { get; }
     public TableServiceClient Tables { get; }
+
+    /// <summary>Entity group transactions on any of the tables, leaner than <c>TableClient.SubmitTransactionAsync</c> (the event transaction uses it).</summary>
+    public TableBatchWriter Transactions { get; }
     public BlobContainerClient RawArchive { get; }
     public BlobContainerClient Oversize { get; }
     public QueueClient IngestQueue { get; }
