@@ -246,7 +246,7 @@ public sealed class DiscordReplyTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var reply = Start();
         var e = Interaction("1320000000000000009", DateTimeOffset.UtcNow.AddMinutes(-1));
-        await ArchiveAsync(e.RawBlob, $$"""{"t": "INTERACTION_CREATE", "s": 3, "op": 0, "d": {"type": 2, "id": "{{e.ProviderEventId}}", "application_id": "{{ApplicationId}}", "token": "tok_abc", "channel_id": "{{Channel}}", "data": {"name": "ask", "type": 1}}}""");
+        await ArchiveAsync(e.RawBlob, $$$"""{"t": "INTERACTION_CREATE", "s": 3, "op": 0, "d": {"type": 2, "id": "{{{e.ProviderEventId}}}", "application_id": "{{{ApplicationId}}}", "token": "tok_abc", "channel_id": "{{{Channel}}}", "data": {"name": "ask", "type": 1} } }""");
         var path = $"/api/v10/webhooks/{ApplicationId}/tok_abc/messages/@original";
         _server.Given(Request.Create().WithPath(path).UsingPatch()).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody(SentMessage("1330000000000000005", Channel, "answer")));
