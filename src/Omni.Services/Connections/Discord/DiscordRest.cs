@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Omni.Services.Actions;
 using Omni.Services.Actions.Http;
 
@@ -105,50 +104,4 @@ public sealed class DiscordRest(IHttpClientFactory clients, DiscordRateLimits li
         headers.TryGetValues(name, out var values) && values.Any(v => string.Equals(v.Trim(), value, StringComparison.OrdinalIgnoreCase));
 
     private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-}
-
-/// <summary>
-/// A request to Discord: <paramref name="Route"/> names its rate-limit bucket; <paramref name="BotToken"/> is sent as
-/// <c>Authorization: Bot …</c> when given (interaction webhooks need none: the token is in the path).
-/// </summary>
-public sealed record DiscordCall(
-    HttpMethod Method, Uri? BaseUrl, string Path, string Route, JsonObject Body, string? BotToken, string What, TimeSpan Timeout);
-
-/// <summary>
-/// Discord's error body: <c>{"message", "code", "errors"?}</c>, or a 429's <c>{"message", "retry_after", "global"}</c>.
-/// Unreadable bodies give their first 300 characters as the message. Pure.
-/// </summary>
-public sealed record DiscordError(string Message, int? Code, TimeSpan? RetryAfter, bool Global)
-{
-    private const int MaxQuoted = 300;
-
-    public static DiscordError Parse(string? body)
-    {
-        var text = body ?? "";
-        try
-        {
-            if (JsonSerializer.Deserialize<JsonElement>(text) is { ValueKind: JsonValueKind.Object } json)
-            {
-                var message = json.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : Quote(text);
-                int? code = json.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : null;
-                TimeSpan? retryAfter = json.TryGetProperty("retry_after", out var r) && r.ValueKind == JsonValueKind.Number &&
-                                       r.TryGetDouble(out var seconds) && seconds >= 0 && seconds < 86_400
-                    ? TimeSpan.FromSeconds(seconds)
-                    : null;
-                var global = json.TryGetProperty("global", out var g) && g.ValueKind == JsonValueKind.True;
-                return new DiscordError(Quote(message), code, retryAfter, global);
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return new DiscordError(Quote(text), null, null, false);
-    }
-
-    private static string Quote(string text)
-    {
-        var single = new string([.. text.Take(MaxQuoted).Select(ch => char.IsControl(ch) ? ' ' : ch)]);
-        return text.Length > MaxQuoted ? single + "…" : single;
-    }
 }
