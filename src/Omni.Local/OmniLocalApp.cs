@@ -99,7 +99,7 @@ public static class OmniLocalApp
         // Written to the terminal, not logged: logs never carry secrets (they may be exported, e.g. over OTLP).
         foreach (var (name, instance) in options.Instances)
         {
-            Console.WriteLine($"Instance {name} ({instance.Provider}): POST {app.Urls.FirstOrDefault()}/api/webhooks/{instance.Provider}/{name} with header x-webhook-secret: {instance.WebhookSecret}");
+            Console.WriteLine($"Instance {name} ({instance.Provider}): POST {app.Urls.FirstOrDefault()}/api/webhooks/{instance.Provider}/{name} {HowToSign(name, instance)}");
         }
 
         foreach (var (name, key) in options.Keys)
@@ -107,4 +107,15 @@ public static class OmniLocalApp
             Console.WriteLine($"Query key {name}: x-functions-key: {key.Secret}");
         }
     }
+
+    /// <summary>How the demo banner tells a developer to authenticate posts for one instance.</summary>
+    private static string HowToSign(string name, InstanceOptions instance) => instance.Provider switch
+    {
+        "discord" =>
+            $"signed with Standard Webhooks (the relay's scheme) using the secret {instance.WebhookSecret} (try: bash scripts/post-discord.sh); " +
+            (string.IsNullOrWhiteSpace(instance.PublicKey)
+                ? $"Discord interactions need Omni__Instances__{name}__PublicKey = the application's public key (Developer Portal, General Information)"
+                : "Discord interactions are checked against the configured public key"),
+        _ => $"with header x-webhook-secret: {instance.WebhookSecret}",
+    };
 }

@@ -57,6 +57,12 @@ public sealed class InstanceOptions
     /// <summary>The bot token replies and the Discord gateway relay use (Discord, Telegram, Slack). Keep it in Key Vault.</summary>
     public string? BotToken { get; init; }
 
+    /// <summary>
+    /// Discord: the bot's own user id (READY's <c>d.user.id</c>), so its messages normalize as <c>from_me</c>. Unset:
+    /// nothing is <c>from_me</c> (own replies then look inbound to workflows).
+    /// </summary>
+    public string? BotUserId { get; init; }
+
     /// <summary>The provider API's base URL when it is not the public one (tests point it at a stand-in server).</summary>
     public Uri? ApiBaseUrl { get; init; }
 

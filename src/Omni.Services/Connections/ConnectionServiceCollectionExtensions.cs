@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Omni.Services.Connections.Discord;
 using Omni.Services.Connections.Evolution;
 
 namespace Omni.Services.Connections;
@@ -14,6 +15,7 @@ public static class ConnectionServiceCollectionExtensions
     public static IServiceCollection AddOmniConnections(this IServiceCollection services)
     {
         services.AddEvolutionConnection();
+        services.AddDiscordConnection();
         return services;
     }
 }

@@ -74,14 +74,20 @@ public sealed class WebhookEndpoint(
         var handshake = verifier.Handshake(config, body.ToMemory().Span);
         if (handshake is { Archive: false })
         {
-            return Results.Json(handshake.Body, statusCode: handshake.StatusCode);
+            return Answer(handshake);
         }
 
         var accepted = await ingest.AcceptAsync(provider, instance, body, request.ContentType, cancellationToken);
         return handshake is null
             ? Results.Json(new { ingest_id = accepted.IngestId }, statusCode: StatusCodes.Status202Accepted)
-            : Results.Json(handshake.Body, statusCode: handshake.StatusCode);
+            : Answer(handshake);
     }
+
+    /// <summary>The handshake's answer; a 204 carries no body (Discord's Webhook Events expect exactly that).</summary>
+    private static IResult Answer(WebhookHandshake handshake) =>
+        handshake.StatusCode == StatusCodes.Status204NoContent
+            ? Results.NoContent()
+            : Results.Json(handshake.Body, statusCode: handshake.StatusCode);
 
     private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 

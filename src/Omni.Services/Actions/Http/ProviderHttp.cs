@@ -19,9 +19,14 @@ public static class ProviderHttp
     /// <summary>Longest provider error body quoted in an exception message.</summary>
     private const int MaxQuotedBody = 300;
 
-    /// <summary>Sends <paramref name="request"/> with a timeout of its own; returns the (successful) response, which the caller disposes.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/> with a timeout of its own; returns the (successful) response, which the caller
+    /// disposes. <paramref name="failure"/> maps an error response when the provider documents its own error body
+    /// (Discord's <c>retry_after</c>); by default <see cref="FailureAsync"/>.
+    /// </summary>
     public static async Task<HttpResponseMessage> SendAsync(
-        HttpClient client, HttpRequestMessage request, string what, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        HttpClient client, HttpRequestMessage request, string what, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken,
+        Func<HttpResponseMessage, Task<Exception>>? failure = null)
     {
         HttpResponseMessage response;
         using (var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -49,7 +54,7 @@ public static class ProviderHttp
 
         using (response)
         {
-            throw await FailureAsync(response, what, time, cancellationToken);
+            throw failure is null ? await FailureAsync(response, what, time, cancellationToken) : await failure(response);
         }
     }
 
