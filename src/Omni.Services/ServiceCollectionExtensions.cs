@@ -84,6 +84,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowRunLog, NoWorkflowRuns>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<TraceService>();
+        services.AddSingleton<ConversationQueryService>();
         services.AddSingleton<ConversationsEndpoints>();
         services.AddSingleton<CatalogEndpoints>();
         services.AddSingleton<TraceEndpoint>();

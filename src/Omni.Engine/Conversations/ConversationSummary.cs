@@ -64,6 +64,9 @@ public sealed record ConversationSummary
     /// <summary>Sender handles of inbound messages: the people on the other side (our own handle is not among them).</summary>
     public IReadOnlyList<string> ContactHandles { get; init; } = [];
 
+    /// <summary>Identity ids stamped on inbound messages at ingest (the registry's current owner may differ after a merge).</summary>
+    public IReadOnlyList<string> ContactIdentities { get; init; } = [];
+
     /// <summary>We wrote last and they have not answered since.</summary>
     [JsonIgnore]
     public bool AwaitingReply => LastOutboundAt is { } outbound && (LastInboundAt is null || outbound > LastInboundAt);
@@ -162,7 +165,11 @@ public sealed record ConversationSummary
     /// <summary>Their message at <paramref name="at"/>: answers our messages before it, adds to what we owe when it is after our last one.</summary>
     private static ConversationSummary ApplyInbound(ConversationSummary s, OmniEvent e, DateTimeOffset at)
     {
-        s = s with { ContactHandles = AddCapped(s.ContactHandles, e.SenderHandle, MaxParticipantHandleChars) };
+        s = s with
+        {
+            ContactHandles = AddCapped(s.ContactHandles, e.SenderHandle, MaxParticipantHandleChars),
+            ContactIdentities = AddCapped(s.ContactIdentities, e.IdentityId),
+        };
         if (s.LastInboundAt is null || at > s.LastInboundAt)
         {
             s = s with { LastInboundAt = at, LastInboundEventId = e.EventId, AwaitingTicks = [.. s.AwaitingTicks.Where(t => t > at.UtcTicks)] };

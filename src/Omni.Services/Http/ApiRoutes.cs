@@ -54,6 +54,7 @@ public static class ApiRoutes
         ApiRoute.For<IdentitiesEndpoints>("GetIdentity", "GET", "identities/{identity_id}", Key, (e, c) => e.GetAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("PatchIdentity", "PATCH", "identities/{identity_id}", UnscopedKey, (e, c) => e.PatchAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("ListIdentityEvents", "GET", "identities/{identity_id}/events", Key, (e, c) => e.EventsAsync(c)),
+        ApiRoute.For<ConversationsEndpoints>("GetIdentityConversations", "GET", "identities/{identity_id}/conversations", Key, (e, c) => e.IdentityAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("ListIdentityLinks", "GET", "identities/{identity_id}/links", UnscopedKey, (e, c) => e.HistoryAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("LinkIdentityHandle", "POST", "identities/{identity_id}/handles", UnscopedKey, (e, c) => e.LinkHandleAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("MergeIdentity", "POST", "identities/{identity_id}/merge", UnscopedKey, (e, c) => e.MergeAsync(c)),
