@@ -70,6 +70,10 @@ public static class ApiRoutes
         ApiRoute.For<WorkflowRunsEndpoints>("GetRun", "GET", "runs/{run_id}", Key, (e, c) => e.RunAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("RaiseRunEvent", "POST", "runs/{run_id}/events/{name}", Key, (e, c) => e.RaiseEventAsync(c)),
 
+        // Agents: natural language in, a cited answer or runs out
+        ApiRoute.For<Wish.WishEndpoints>("Wish", "POST", "wish", Key, (e, c) => e.WishAsync(c)),
+        ApiRoute.For<Wish.WishEndpoints>("RunWishPlan", "POST", "wish/plan", Key, (e, c) => e.PlanAsync(c)),
+
         // Stored contact lists
         ApiRoute.For<ContactListsEndpoints>("ListContactList", "GET", "contact-lists/{instance}/{list}", InstanceKey, (e, c) => e.ListAsync(c)),
         ApiRoute.For<ContactListsEndpoints>("PutContactListEntry", "PUT", "contact-lists/{instance}/{list}/{entry}", InstanceKey, (e, c) => e.PutAsync(c)),
