@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Omni.Local.Tests.Support;
@@ -184,6 +185,23 @@ public sealed class McpServerTests(AzuriteFixture azurite)
         Assert.DoesNotContain((await CallAsync(client, "list_conversations", new() { ["group_by"] = "identity" })).GetRawText(), strangerId, StringComparison.Ordinal);
         Assert.Empty((await CallAsync(client, "find_identity", new() { ["query"] = "5511999990402" })).GetProperty("identities").EnumerateArray());
         Assert.All((await CallAsync(client, "get_catalog", [])).GetProperty("entries").EnumerateArray(), e => Assert.Equal("demo", e.GetProperty("instance").GetString()));
+    }
+
+    [Fact]
+    public async Task Mcp_EveryCall_Audited_WithKeyToolArgumentsAndSize()
+    {
+        var logs = new CapturingLoggerProvider();
+        var settings = new Dictionary<string, string?>(Keys) { ["Logging:LogLevel:Omni.Audit"] = "Information" };
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: settings, configure: b => b.Logging.AddProvider(logs));
+        await using var client = await ConnectAsync(host, ScopedKey);
+        await CallAsync(client, "list_conversations", new() { ["reply_debt"] = true });
+        await CallAsync(client, "search_events", new() { ["instance"] = "other" }, expectError: true);
+
+        var audit = logs.Entries.Where(e => e.Contains("Omni.Audit.AgentTools", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, audit.Count);
+        Assert.Contains(audit, e => e.Contains("list_conversations", StringComparison.Ordinal) && e.Contains("scoped", StringComparison.Ordinal) &&
+                                    e.Contains("reply_debt", StringComparison.Ordinal) && e.Contains(": ok,", StringComparison.Ordinal) && e.Contains(" bytes", StringComparison.Ordinal));
+        Assert.Contains(audit, e => e.Contains("search_events", StringComparison.Ordinal) && e.Contains("forbidden", StringComparison.Ordinal));
     }
 
     /// <summary>Mom asked (T0) after our "see you" (T0 - 60): we owe her an answer.</summary>

@@ -188,10 +188,17 @@ public sealed class AgentToolCatalog
             _ => throw ToolException.BadArguments("group_by must be identity"),
         });
         var query = _services.GetRequiredService<ConversationQueryService>();
-        return await AgentToolbox.PageWithinBudgetAsync(t, limit, async n => byIdentity
-            ? Paged("people", (await query.ListPeopleAsync(instances, filter, n, cursor, t.Cancellation)) is var people ? people.People.Select(ConversationViews.Person) : [], people.Continuation)
-            : Paged("conversations", (await query.ListAsync(instances, filter, n, cursor, t.Cancellation)) is var page
-                ? page.Conversations.Select(c => ConversationViews.Conversation(c.Instance, c.Summary)) : [], page.Continuation));
+        return await AgentToolbox.PageWithinBudgetAsync(t, limit, async n =>
+        {
+            if (byIdentity)
+            {
+                var people = await query.ListPeopleAsync(instances, filter, n, cursor, t.Cancellation);
+                return Paged("people", people.People.Select(ConversationViews.Person), people.Continuation);
+            }
+
+            var page = await query.ListAsync(instances, filter, n, cursor, t.Cancellation);
+            return Paged("conversations", page.Conversations.Select(c => ConversationViews.Conversation(c.Instance, c.Summary)), page.Continuation);
+        });
     }
 
     private async Task<JsonObject> FindIdentityAsync(ToolInvocation t)
