@@ -45,7 +45,7 @@ public sealed class WishService(AgentToolbox toolbox, OmniOptions options, WishO
         List<ChatMessage> messages = [new(ChatRole.System, WishPrompt.System(time.GetUtcNow(), scoped.Readable(options.Instances.Keys), request.DryRun)), new(ChatRole.User, request.Text)];
         for (var round = 1; round <= wish.MaxRounds; round++)
         {
-            var response = await AnswerAsync(chat, messages, chatOptions, agentName, agent, run);
+            var response = await AnswerAsync(chat, messages, chatOptions, agentName, agent, run, cancellationToken);
             messages.AddRange(response.Messages);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
             if (calls.Count == 0)
@@ -99,11 +99,12 @@ public sealed class WishService(AgentToolbox toolbox, OmniOptions options, WishO
         : caller.CanRead(instance) ? caller.Narrowed(instance)
         : throw new WishException("forbidden", $"this key may not read instance '{instance}'");
 
-    private async Task<ChatResponse> AnswerAsync(IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, string agentName, AgentOptions agent, PlanRun run)
+    private async Task<ChatResponse> AnswerAsync(IChatClient chat, List<ChatMessage> messages, ChatOptions chatOptions, string agentName, AgentOptions agent, PlanRun run,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await OpenAiChat.GetResponseAsync(chat, messages, chatOptions, $"wish: agent '{agentName}'", agent.Timeout, time, CancellationToken.None);
+            return await OpenAiChat.GetResponseAsync(chat, messages, chatOptions, $"wish: agent '{agentName}'", agent.Timeout, time, cancellationToken);
         }
         catch (Exception e) when (e is TransientActionException or PermanentActionException)
         {
