@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Omni.Local.Emulator;
+using Omni.Local.Mcp;
 using Omni.Local.Queue;
 using Omni.Local.Telemetry;
 using Omni.Services;
@@ -62,6 +63,7 @@ public static class OmniLocalApp
         builder.Services.AddHostedService<LocalStorageStartup>();
         builder.Services.AddOmni(builder.Configuration);
         builder.Services.AddLocalRunEvents();
+        builder.Services.AddOmniMcp();
         builder.Services.AddSingleton<IngestQueueConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueueConsumer>());
         builder.Services.AddSingleton<WorkflowRunConsumer>();
@@ -80,6 +82,7 @@ public static class OmniLocalApp
                 : ApiError.Create(StatusCodes.Status500InternalServerError, "internal", "an unexpected error occurred; it has been logged");
             await result.ExecuteAsync(context);
         }));
+        app.MapOmniMcp();
         app.MapOmniRoutes();
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;

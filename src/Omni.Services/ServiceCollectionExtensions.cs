@@ -71,6 +71,19 @@ public static class ServiceCollectionExtensions
 
         services.AddOmniQueries();
         services.AddOmniWorkflows(configuration);
+        services.AddOmniAgents(configuration);
+        return services;
+    }
+
+    /// <summary>Agents' way in: the tools (MCP server, wish), explicit workflow starts, wish.</summary>
+    private static IServiceCollection AddOmniAgents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<AgentTools.AgentToolCatalog>();
+        services.AddSingleton<AgentTools.AgentToolbox>();
+        services.AddSingleton<Workflows.WorkflowStarts>();
+        services.AddSingleton(configuration.GetSection(Wish.WishOptions.Section).Get<Wish.WishOptions>() ?? new Wish.WishOptions());
+        services.AddSingleton<Wish.WishService>();
+        services.AddSingleton<Wish.WishEndpoints>();
         return services;
     }
 
@@ -87,9 +100,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowRunLog, NoWorkflowRuns>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<TraceService>();
+        services.AddSingleton<ConversationQueryService>();
         services.AddSingleton<ConversationsEndpoints>();
         services.AddSingleton<CatalogEndpoints>();
         services.AddSingleton<TraceEndpoint>();
+
         return services;
     }
 }

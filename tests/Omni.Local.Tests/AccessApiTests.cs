@@ -175,6 +175,8 @@ public sealed class AccessApiTests(AzuriteFixture azurite)
         var mapped = host.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null) // the fallback answers what no route takes
+            // The MCP endpoint speaks JSON-RPC, not REST: its tools are described by the MCP tool list (docs/agents.md).
+            .Where(e => !e.RoutePattern.RawText!.StartsWith(Omni.Local.Mcp.OmniMcpServer.Path, StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
                 .Select(m => $"{m.ToUpperInvariant()} /{e.RoutePattern.RawText!.TrimStart('/')}"))
             .Order(StringComparer.Ordinal)

@@ -15,6 +15,10 @@ public sealed class ConversationsFunctions(ApiDispatcher api)
     public Task<IResult> GetConversationTimeline([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations/{instance}/{conversation_id}/timeline")] HttpRequest request) =>
         api.InvokeAsync("GetConversationTimeline", request);
 
+    [Function("GetIdentityConversations")]
+    public Task<IResult> GetIdentityConversations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "identities/{identity_id}/conversations")] HttpRequest request) =>
+        api.InvokeAsync("GetIdentityConversations", request);
+
     [Function("ListCatalog")]
     public Task<IResult> ListCatalog([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog")] HttpRequest request) =>
         api.InvokeAsync("ListCatalog", request);

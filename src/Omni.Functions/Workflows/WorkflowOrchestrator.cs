@@ -43,7 +43,7 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
             return;
         }
 
-        var plan = await activities.PlanStartAsync(evt, cancellationToken);
+        var plan = await activities.PlanStartAsync(evt, cancellationToken, run.WorkflowId);
         foreach (var planned in plan.Runs)
         {
             if (await client.GetInstanceAsync(planned.RunId, cancellationToken) is null)

@@ -92,7 +92,7 @@ public sealed class WorkflowRunConsumer(
         {
             if (WorkflowRunInbox.Parse(message.MessageText) is { } run && await events.GetStoredAsync(run.EventId, cancellationToken) is { } evt)
             {
-                await runner.StartAsync(evt, cancellationToken);
+                await runner.StartAsync(evt, cancellationToken, run.WorkflowId);
             }
 
             await lease.DeleteAsync(cancellationToken);

@@ -131,7 +131,7 @@ public sealed class QueryKeyOptions
     /// <summary>Comma-separated instance names this key may read; empty means all.</summary>
     public string? Instances { get; init; }
 
-    /// <summary>Comma-separated extra rights: <c>raw</c> reads archived payloads unredacted (<c>GET /api/events/{id}/raw</c>).</summary>
+    /// <summary>Comma-separated extra rights: <c>raw</c> reads archived payloads unredacted (<c>GET /api/events/{id}/raw</c>); <c>act</c> lets agents start workflow runs (MCP <c>start_workflow</c>, <c>wish</c>).</summary>
     public string? Scopes { get; init; }
 }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Conversations;
 using Omni.Engine.Json;
@@ -9,53 +8,79 @@ using Omni.Services.Http;
 
 namespace Omni.Services.Conversations;
 
-/// <summary>An instance's conversations, most recently active first, and a conversation's folded timeline. Behind a key that may read the instance.</summary>
-public sealed class ConversationsEndpoints(OmniOptions options, ConversationStore conversations, EventQueryService queries)
+/// <summary>
+/// Conversations by reply state (awaiting reply, reply debt, open questions), people by the same state across channels,
+/// and a conversation's folded timeline. Listing without an instance covers every instance the key may read.
+/// </summary>
+public sealed class ConversationsEndpoints(OmniOptions options, ConversationStore conversations, ConversationQueryService query, EventQueryService queries, TimeProvider time)
 {
     public const int DefaultTimelineLimit = 200;
     public const int MaxTimelineLimit = 1000;
 
-    /// <summary><c>GET /api/conversations?instance=</c>: the instance's conversations, most recently active first.</summary>
+    /// <summary>
+    /// <c>GET /api/conversations?instance=&amp;awaiting_reply=&amp;reply_debt=&amp;has_open_questions=&amp;since=&amp;before=&amp;group_by=</c>:
+    /// conversations (or, with <c>group_by=identity</c>, people) by reply state, most recently active first. Without
+    /// <c>instance</c>, every instance the key may read.
+    /// </summary>
     public async Task<IResult> ListAsync(ApiCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var q = new QueryParameters(call.Request, ["instance", "limit", "continuation", "code"]);
-        var instance = q.Text("instance");
-        var limit = q.Number("limit", EventsEndpoints.DefaultLimit, 1, EventsEndpoints.MaxLimit);
-        var after = q.Text("continuation");
-        if ((q.Error ?? (instance is null ? "the instance query parameter is required" : null)) is { } invalid)
+        var q = new QueryParameters(call.Request, [.. ListParameters, "code"]);
+        var (instance, limit, groupBy) = (q.Text("instance"), q.Number("limit", EventsEndpoints.DefaultLimit, 1, EventsEndpoints.MaxLimit), q.Choice("group_by", "identity"));
+        var filter = ReadFilter(q, time.GetUtcNow());
+        if (q.Error is { } invalid)
         {
             return ApiError.BadRequest(invalid);
         }
 
-        if (NotConfigured(instance!) is { } missing)
+        if (instance is not null && NotConfigured(instance) is { } missing)
         {
             return missing;
         }
 
-        var all = await conversations.ListAsync(instance!, call.Cancellation);
-        var start = 0;
-        if (after is not null)
+        var instances = instance is null ? call.Caller.Readable(options.Instances.Keys) : [instance];
+        try
         {
-            // The token is the position in "most recent first" order: last_event_at ticks and the conversation id.
-            var cut = DecodePosition(after);
-            if (cut is null)
-            {
-                return ApiError.BadRequest("the continuation token is not valid");
-            }
-
-            start = all.TakeWhile(s => s.LastEventAt.UtcTicks > cut.Value.Ticks ||
-                (s.LastEventAt.UtcTicks == cut.Value.Ticks && string.CompareOrdinal(s.ConversationId, cut.Value.Id) <= 0)).Count();
+            return groupBy is null
+                ? Json(ConversationViews.Page(await query.ListAsync(instances, filter, limit, q.Text("continuation"), call.Cancellation)))
+                : Json(ConversationViews.Page(await query.ListPeopleAsync(instances, filter, limit, q.Text("continuation"), call.Cancellation)));
         }
-
-        var page = all.Skip(start).Take(limit).ToList();
-        var more = start + page.Count < all.Count;
-        return Json(new
+        catch (ArgumentException e)
         {
-            conversations = page.Select(ToView),
-            continuation = more && page.Count > 0 ? EncodePosition(page[^1]) : null,
-        });
+            return ApiError.BadRequest(e.Message);
+        }
     }
+
+    /// <summary><c>GET /api/identities/{identity_id}/conversations</c>: one person's reply state across channels and the conversations behind it.</summary>
+    public async Task<IResult> IdentityAsync(ApiCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var identityId = call.Route("identity_id");
+        return await query.ForIdentityAsync(call.Caller, identityId, call.Cancellation) is { } person
+            ? Json(ConversationViews.Person(person))
+            : ApiError.NotFound($"no identity '{identityId}'");
+    }
+
+    /// <summary>The query parameters of <see cref="ListAsync"/> (the MCP tool takes the same names).</summary>
+    public static readonly string[] ListParameters =
+        ["instance", "limit", "continuation", "awaiting_reply", "reply_debt", "has_open_questions", "is_group", "since", "before", "group_by"];
+
+    /// <summary>The reply-state filter of a listing; problems are collected in <paramref name="q"/>.</summary>
+    public static ConversationFilter ReadFilter(QueryParameters q, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        return new ConversationFilter
+        {
+            AwaitingReply = q.Bool("awaiting_reply"),
+            ReplyDebt = q.Bool("reply_debt"),
+            HasOpenQuestions = q.Bool("has_open_questions"),
+            IsGroup = q.Bool("is_group"),
+            Since = q.Text("since") is { } since ? ConversationFilter.ParseTime(since, now) ?? q.Invalid<DateTimeOffset?>(TimeHint("since")) : null,
+            Before = q.Text("before") is { } before ? ConversationFilter.ParseTime(before, now) ?? q.Invalid<DateTimeOffset?>(TimeHint("before")) : null,
+        };
+    }
+
+    private static string TimeHint(string name) => $"{name} must be an ISO-8601 time or an age such as 30m, 24h, 7d, 2w";
 
     /// <summary><c>GET /api/conversations/{instance}/{conversation_id}/timeline</c>: the newest events of the chat, folded, oldest first.</summary>
     public async Task<IResult> TimelineAsync(ApiCall call)
@@ -82,7 +107,7 @@ public sealed class ConversationsEndpoints(OmniOptions options, ConversationStor
             {
                 instance,
                 conversation_id = conversationId,
-                conversation = summary is null ? null : ToView(summary),
+                conversation = summary is null ? null : ConversationViews.Conversation(instance, summary),
                 entries = TimelineFolder.Fold(page.Events, raw),
                 continuation = page.Continuation,
             }));
@@ -90,44 +115,6 @@ public sealed class ConversationsEndpoints(OmniOptions options, ConversationStor
 
     private IResult? NotConfigured(string instance) =>
         options.Instances.ContainsKey(instance) ? null : ApiError.NotFound($"no instance named '{instance}' is configured");
-
-    private static object ToView(ConversationSummary s) => new
-    {
-        conversation_id = s.ConversationId,
-        channel = s.Channel,
-        is_group = s.IsGroup,
-        event_count = s.EventCount,
-        last_event_at = s.LastEventAt,
-        last_event_id = s.LastEventId,
-        last_event_kind = s.LastEventKind,
-        last_text = s.LastText,
-        last_inbound_at = s.LastInboundAt,
-        last_outbound_at = s.LastOutboundAt,
-        unread_count = s.UnreadCount,
-        participant_identities = s.ParticipantIdentities,
-        participant_handles = s.ParticipantHandles,
-    };
-
-    private static string EncodePosition(ConversationSummary s) =>
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
-            s.LastEventAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + s.ConversationId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static (long Ticks, string Id)? DecodePosition(string token)
-    {
-        try
-        {
-            var s = token.Replace('-', '+').Replace('_', '/');
-            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=')));
-            var bar = text.IndexOf('|', StringComparison.Ordinal);
-            return bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                ? (ticks, text[(bar + 1)..])
-                : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 
     private static IResult Json(object value) => Results.Json(value, OmniJson.Options);
 }

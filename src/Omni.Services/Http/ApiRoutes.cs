@@ -54,6 +54,7 @@ public static class ApiRoutes
         ApiRoute.For<IdentitiesEndpoints>("GetIdentity", "GET", "identities/{identity_id}", Key, (e, c) => e.GetAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("PatchIdentity", "PATCH", "identities/{identity_id}", UnscopedKey, (e, c) => e.PatchAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("ListIdentityEvents", "GET", "identities/{identity_id}/events", Key, (e, c) => e.EventsAsync(c)),
+        ApiRoute.For<ConversationsEndpoints>("GetIdentityConversations", "GET", "identities/{identity_id}/conversations", Key, (e, c) => e.IdentityAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("ListIdentityLinks", "GET", "identities/{identity_id}/links", UnscopedKey, (e, c) => e.HistoryAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("LinkIdentityHandle", "POST", "identities/{identity_id}/handles", UnscopedKey, (e, c) => e.LinkHandleAsync(c)),
         ApiRoute.For<IdentitiesEndpoints>("MergeIdentity", "POST", "identities/{identity_id}/merge", UnscopedKey, (e, c) => e.MergeAsync(c)),
@@ -68,6 +69,10 @@ public static class ApiRoutes
         ApiRoute.For<WorkflowsEndpoints>("ListActions", "GET", "registry/actions", Key, (e, c) => e.ActionsAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("GetRun", "GET", "runs/{run_id}", Key, (e, c) => e.RunAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("RaiseRunEvent", "POST", "runs/{run_id}/events/{name}", Key, (e, c) => e.RaiseEventAsync(c)),
+
+        // Agents: natural language in, a cited answer or runs out
+        ApiRoute.For<Wish.WishEndpoints>("Wish", "POST", "wish", Key, (e, c) => e.WishAsync(c)),
+        ApiRoute.For<Wish.WishEndpoints>("RunWishPlan", "POST", "wish/plan", Key, (e, c) => e.PlanAsync(c)),
 
         // Stored contact lists
         ApiRoute.For<ContactListsEndpoints>("ListContactList", "GET", "contact-lists/{instance}/{list}", InstanceKey, (e, c) => e.ListAsync(c)),

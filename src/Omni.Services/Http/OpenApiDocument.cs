@@ -43,6 +43,8 @@ public static partial class OpenApiDocument
         ["413"] = "payload_too_large",
         ["429"] = "too_many_requests",
         ["500"] = "internal",
+        ["502"] = "bad_gateway",
+        ["503"] = "unavailable",
     };
 
     private static readonly JsonSerializerOptions Output = new()

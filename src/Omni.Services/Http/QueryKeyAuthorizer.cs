@@ -6,7 +6,7 @@ namespace Omni.Services.Http;
 
 /// <summary>
 /// Checks the query key an agent presents in <c>x-functions-key</c> (the header Azure Functions uses for function
-/// keys; <c>?code=</c> works too) against <c>Omni:Keys</c>, in constant time. No keys configured means no access.
+/// keys; <c>Authorization: Bearer</c>, as MCP clients send it, and <c>?code=</c> work too) against <c>Omni:Keys</c>, in constant time. No keys configured means no access.
 /// Called by <see cref="ApiDispatcher"/> for every route whose <see cref="RouteAccess"/> needs a key, never by handlers.
 /// </summary>
 public sealed class QueryKeyAuthorizer(OmniOptions options)
@@ -21,6 +21,12 @@ public sealed class QueryKeyAuthorizer(OmniOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
         string? presented = request.Headers[Header];
+        if (string.IsNullOrEmpty(presented) && request.Headers.Authorization.ToString() is { Length: > 7 } authorization &&
+            authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = authorization[7..].Trim();
+        }
+
         if (string.IsNullOrEmpty(presented))
         {
             presented = request.Query[QueryParameter];

@@ -71,6 +71,9 @@ public sealed class QueryParameters
         return text is null || allowed.Contains(text, StringComparer.Ordinal) ? text : Fail<string?>($"{name} must be one of: {string.Join(", ", allowed)}");
     }
 
+    /// <summary>Records <paramref name="message"/> as the problem (when none was recorded) and returns the default: for checks made outside this class.</summary>
+    public T Invalid<T>(string message) => Fail<T>(message);
+
     private void Fail(string message) => Error ??= message;
 
     private T Fail<T>(string message)

@@ -51,19 +51,19 @@ public sealed class WorkflowActivities(
     /// is the run id, so the caller skips runs whose orchestration exists), and lists the runs waiting for the contact's
     /// reply in its conversation.
     /// </summary>
-    public async Task<RunStartPlan> PlanStartAsync(OmniEvent evt, CancellationToken cancellationToken)
+    public async Task<RunStartPlan> PlanStartAsync(OmniEvent evt, CancellationToken cancellationToken, string? workflowId = null)
     {
         ArgumentNullException.ThrowIfNull(evt);
         var snapshot = await workflows.GetAsync(cancellationToken);
         var planned = new List<PlannedRun>();
-        foreach (var definition in snapshot.Catalog.Match(evt))
+        foreach (var definition in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
         {
             var runId = WorkflowInterpreter.RunIdFor(definition, evt);
             await runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken);
             planned.Add(new PlannedRun(runId, snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml));
         }
 
-        if (!WorkflowInterpreter.IsContactReply(evt))
+        if (workflowId is not null || !WorkflowInterpreter.IsContactReply(evt))
         {
             return new RunStartPlan(planned, [], null);
         }

@@ -7,8 +7,11 @@ using Omni.Services.Storage;
 
 namespace Omni.Services.Workflows;
 
-/// <summary>A message of the <c>workflow-runs</c> queue: a new event whose workflows are to be started.</summary>
-public sealed record WorkflowRunMessage(string Instance, string EventId);
+/// <summary>
+/// A message of the <c>workflow-runs</c> queue: a new event whose workflows are to be started, or, with
+/// <paramref name="WorkflowId"/>, one workflow started for an event on request (<c>start_workflow</c>: no trigger check).
+/// </summary>
+public sealed record WorkflowRunMessage(string Instance, string EventId, string? WorkflowId = null);
 
 /// <summary>
 /// The <c>workflow-runs</c> queue: the normalizer enqueues every new event that concerns the runner
@@ -36,16 +39,22 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
         return workflows is null || WorkflowInterpreter.IsContactReply(evt) || (await workflows.GetAsync(cancellationToken)).Catalog.Match(evt).Any();
     }
 
-    public async Task EnqueueAsync(OmniEvent evt, CancellationToken cancellationToken)
+    public Task EnqueueAsync(OmniEvent evt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
+        return EnqueueAsync(new WorkflowRunMessage(evt.Instance, evt.EventId), cancellationToken);
+    }
+
+    public async Task EnqueueAsync(WorkflowRunMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         if (!_ready)
         {
             await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             _ready = true;
         }
 
-        await Queue.SendMessageAsync(JsonSerializer.Serialize(new WorkflowRunMessage(evt.Instance, evt.EventId), OmniJson.Options), cancellationToken);
+        await Queue.SendMessageAsync(JsonSerializer.Serialize(message, OmniJson.Options), cancellationToken);
     }
 
     public static WorkflowRunMessage? Parse(string text)

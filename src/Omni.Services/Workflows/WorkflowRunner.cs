@@ -33,15 +33,16 @@ public sealed class WorkflowRunner(
 
     /// <summary>
     /// Starts a run of every effective workflow the event triggers (idempotent), and raises <c>contact_replied</c> to runs
-    /// waiting in its conversation. Returns the runs it created (none for a redelivered event).
+    /// waiting in its conversation. Returns the runs it created (none for a redelivered event). With
+    /// <paramref name="workflowId"/>: only that workflow, whatever its trigger, and no reply is raised (<c>start_workflow</c>).
     /// </summary>
-    public async Task<IReadOnlyList<string>> StartAsync(OmniEvent evt, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> StartAsync(OmniEvent evt, CancellationToken cancellationToken, string? workflowId = null)
     {
         ArgumentNullException.ThrowIfNull(evt);
         var snapshot = await workflows.GetAsync(cancellationToken);
         var runIds = new List<string>();
         var started = new List<string>();
-        foreach (var definition in snapshot.Catalog.Match(evt))
+        foreach (var definition in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
         {
             var runId = WorkflowInterpreter.RunIdFor(definition, evt);
             if (await _runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken))
@@ -52,7 +53,7 @@ public sealed class WorkflowRunner(
             runIds.Add(runId);
         }
 
-        if (WorkflowInterpreter.IsContactReply(evt))
+        if (workflowId is null && WorkflowInterpreter.IsContactReply(evt))
         {
             foreach (var waiting in await _runs.ReplyWaitsAsync(evt.Instance, evt.ConversationId!, cancellationToken))
             {

@@ -224,7 +224,8 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
         return effective.Any(d => ReferenceEquals(d, workflow.Definition));
     }
 
-    private static object Summary(StoredWorkflow w, WorkflowSnapshot snapshot) => new
+    /// <summary>A workflow as listings show it (the REST list and the <c>list_workflows</c> tool).</summary>
+    public static object Summary(StoredWorkflow w, WorkflowSnapshot snapshot) => new
     {
         id = w.Definition.Id,
         version = w.Definition.Version,
@@ -258,7 +259,8 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
         return string.IsNullOrWhiteSpace(yaml) ? (null, ApiError.BadRequest("the body must be the workflow's YAML")) : (yaml, null);
     }
 
-    private static bool Readable(Caller caller, string scope) => scope == WorkflowDefinition.AnyInstance || caller.CanRead(scope);
+    /// <summary>Whether <paramref name="caller"/> may see a workflow of <paramref name="scope"/> (global ones: every key).</summary>
+    public static bool Readable(Caller caller, string scope) => scope == WorkflowDefinition.AnyInstance || caller.CanRead(scope);
 
     private static IResult Json(object value) => Results.Json(value, OmniJson.Options);
 }
