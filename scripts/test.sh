@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# A golden-file test that rewrites its golden file cannot fail: refuse to run the suite in that mode.
+if [ -n "${OMNI_UPDATE_SCHEMA:-}" ]; then
+  echo "test.sh: OMNI_UPDATE_SCHEMA is set, which makes the workflow-schema test rewrite docs/workflow.schema.json instead of checking it; unset it (use it only with 'dotnet test --filter WorkflowSchema')" >&2
+  exit 2
+fi
+
 if [ ! -x node_modules/.bin/azurite ] || [ ! -x node_modules/.bin/redocly ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
