@@ -78,9 +78,10 @@ public sealed class Azurite : IAsyncDisposable
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "Azurite is not installed: run `npm ci` in the repository root (package.json pins it), then try again.");
-        blobPort = blobPort == 0 ? FreePort() : blobPort;
-        queuePort = queuePort == 0 ? FreePort() : queuePort;
-        tablePort = tablePort == 0 ? FreePort() : tablePort;
+        var free = FreePorts(3);
+        blobPort = blobPort == 0 ? free[0] : blobPort;
+        queuePort = queuePort == 0 ? free[1] : queuePort;
+        tablePort = tablePort == 0 ? free[2] : tablePort;
 
         string[] storage = dataFolder is null
             ? ["--inMemoryPersistence"]
@@ -192,11 +193,31 @@ public sealed class Azurite : IAsyncDisposable
         return (guard, Process.GetProcessById(azuritePid));
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// <paramref name="count"/> distinct free loopback ports. All are held open until every one is picked: a port
+    /// released and asked for again at once can come back the same (then Azurite would bind two services to one port).
+    /// </summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<System.Net.Sockets.TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+
+            return [.. listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
     }
 
     /// <summary>Stops Azurite: closing the guard's input makes it stop Azurite and exit; a kill if it has not within 5 s.</summary>
