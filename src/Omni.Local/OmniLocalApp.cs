@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Omni.Local.Emulator;
 using Omni.Local.Queue;
 using Omni.Local.Telemetry;
+using Omni.Relay.Hosting;
 using Omni.Services;
 using Omni.Services.Configuration;
 using Omni.Services.Http;
@@ -39,6 +40,9 @@ public static class OmniLocalApp
         builder.Services.AddSingleton<WorkflowRunConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunConsumer>());
         builder.Services.AddHostedService<ReconcileTimer>();
+        // The Discord gateway relay (Omni.Relay, docs/relay.md): on only when an instance has Provider=discord and a
+        // BotToken; it posts the gateway's dispatches to this host's own webhook route unless Omni:Relay:OmniBaseUrl says otherwise.
+        builder.Services.AddOmniRelay(builder.Configuration, OwnBaseUrl(builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"]));
         builder.AddOmniLocalTelemetry();
         builder.Logging.AddOmniLogSafety();
 
@@ -54,6 +58,15 @@ public static class OmniLocalApp
         app.MapOmniRoutes();
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
+    }
+
+    private static Uri OwnBaseUrl(string? configuredUrls)
+    {
+        var urls = string.IsNullOrWhiteSpace(configuredUrls) ? DefaultUrl : configuredUrls;
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal);
+        return new Uri(first.TrimEnd('/') + "/");
     }
 
     private static void PrintBanner(WebApplication app)
