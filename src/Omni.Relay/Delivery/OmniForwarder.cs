@@ -59,7 +59,18 @@ public sealed class OmniForwarder
         while (!cancellationToken.IsCancellationRequested)
         {
             var frame = await _buffer.PeekAsync(cancellationToken).ConfigureAwait(false);
-            var outcome = await DeliverAsync(frame, cancellationToken).ConfigureAwait(false);
+            Outcome outcome;
+            try
+            {
+                outcome = await DeliverAsync(frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                // The frame file could not be read (disk trouble): keep it and try again later rather than stop forwarding.
+                _logger.LogError(e, "Reading buffered frame {WebhookId} of {Instance} failed; retrying", frame.WebhookId, _instance);
+                outcome = Outcome.Retry;
+            }
+
             switch (outcome)
             {
                 case Outcome.Accepted:
