@@ -162,4 +162,48 @@ public class GatewaySessionTests
         Assert.StartsWith("/resume?", h.Gateway.ConnectionQueries.Last(), StringComparison.Ordinal); // resume_gateway_url, saved
         h.AssertSessionDeliveredExactlyOnce(session);
     }
+
+    [Fact]
+    public async Task Restart_AfterTheSessionExpired_IdentifiesAndBackfills()
+    {
+        await using var h = await RelayHarness.StartAsync();
+        h.Discord.Given(Request.Create().WithPath("/api/v10/channels/510/messages").WithParam("after", "6002").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                """[{"id":"6003","channel_id":"510","content":"while the relay was down","author":{"id":"42"},"timestamp":"2026-12-05T08:00:03.000000+00:00"}]"""));
+        h.StartRelay();
+        await h.ConnectedAsync();
+        var first = h.Gateway.CurrentSession!;
+        await h.Gateway.MessageAsync("510", "6001");
+        await h.Gateway.MessageAsync("510", "6002");
+        await h.SessionDeliveredAsync(first);
+        await h.StopRelayAsync();
+        await RelayHarness.Eventually(() => !h.Gateway.IsConnected, "the old socket to close");
+        await h.Gateway.InvalidateSessionAsync(); // Discord no longer knows the session when the relay comes back
+
+        h.StartRelay();
+        await RelayHarness.Eventually(() => h.Gateway.Identifies == 2, "a new IDENTIFY after the RESUME is refused");
+        await RelayHarness.Eventually(() => h.Omni.Accepted.Any(d => d.WebhookId == "bf_510_6003"), "the backfilled message");
+
+        Assert.Equal(1, h.Gateway.Resumes);
+        h.AssertSessionDeliveredExactlyOnce(first);
+        Assert.Single(h.Omni.Accepted, d => d.WebhookId == "bf_510_6003");
+    }
+
+    [Fact]
+    public async Task AuthenticationFailedClose_StopsTheShard_AndHealthIsUnhealthy()
+    {
+        await using var h = await RelayHarness.StartAsync();
+        h.StartRelay();
+        await h.ConnectedAsync();
+
+        await h.Gateway.CloseAsync(4004);
+        await RelayHarness.Eventually(() => h.Relay!.Shards[0].Status == Omni.Relay.Gateway.ShardStatus.Failed, "the shard to stop");
+        await Task.Delay(150);
+
+        Assert.Equal(1, h.Gateway.Connections); // no reconnect: a bad token fails the same way every time
+        var health = await new Omni.Relay.Hosting.RelayHealthCheck([h.Relay!], new Dictionary<string, string>(), TimeProvider.System)
+            .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("shard stopped", health.Description, StringComparison.Ordinal);
+    }
 }

@@ -11,12 +11,19 @@ namespace Omni.Relay.Hosting;
 /// </summary>
 public sealed class RelayHealthCheck : IHealthCheck
 {
-    private readonly DiscordRelayService _service;
+    private readonly IReadOnlyList<DiscordInstanceRelay> _relays;
+    private readonly IReadOnlyDictionary<string, string> _misconfigured;
     private readonly TimeProvider _time;
 
     public RelayHealthCheck(DiscordRelayService service, TimeProvider time)
+        : this((service ?? throw new ArgumentNullException(nameof(service))).Relays, service.Misconfigured, time)
     {
-        _service = service;
+    }
+
+    internal RelayHealthCheck(IReadOnlyList<DiscordInstanceRelay> relays, IReadOnlyDictionary<string, string> misconfigured, TimeProvider time)
+    {
+        _relays = relays;
+        _misconfigured = misconfigured;
         _time = time;
     }
 
@@ -25,12 +32,12 @@ public sealed class RelayHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var unhealthy = new List<string>();
         var degraded = new List<string>();
-        foreach (var (name, problem) in _service.Misconfigured)
+        foreach (var (name, problem) in _misconfigured)
         {
             unhealthy.Add($"{name}: {problem}");
         }
 
-        foreach (var relay in _service.Relays)
+        foreach (var relay in _relays)
         {
             var oldest = relay.Buffer.OldestBufferedAt;
             var shards = relay.Shards;
@@ -71,7 +78,7 @@ public sealed class RelayHealthCheck : IHealthCheck
             ? HealthCheckResult.Unhealthy(string.Join("; ", unhealthy.Concat(degraded)), data: data)
             : degraded.Count > 0
                 ? HealthCheckResult.Degraded(string.Join("; ", degraded), data: data)
-                : HealthCheckResult.Healthy($"{_service.Relays.Count} Discord instance(s) relayed", data);
+                : HealthCheckResult.Healthy($"{_relays.Count} Discord instance(s) relayed", data);
         return Task.FromResult(result);
     }
 }

@@ -144,6 +144,32 @@ public sealed class FakeGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the connected socket with a close code (e.g. 4004 authentication failed).</summary>
+    public async Task CloseAsync(int code)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_live is { } socket)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)code, "closed by the test", timeout.Token);
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+                {
+                }
+            }
+
+            _live = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task SendOpAsync(string payload)
     {
         await _gate.WaitAsync();
