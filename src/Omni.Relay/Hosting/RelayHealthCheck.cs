@@ -68,6 +68,11 @@ public sealed class RelayHealthCheck : IHealthCheck
                 degraded.Add($"{relay.Name}: Omni is refusing or not answering deliveries ({relay.Buffer.Depth} buffered)");
             }
 
+            if (shards.Count == 0 && relay.Failure is null)
+            {
+                degraded.Add($"{relay.Name}: no gateway session yet (waiting for GET /gateway/bot)");
+            }
+
             if (shards.Any(s => s.Status is not (ShardStatus.Connected or ShardStatus.Failed)))
             {
                 degraded.Add($"{relay.Name}: a shard is not connected");
