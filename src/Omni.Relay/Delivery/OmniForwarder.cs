@@ -86,6 +86,7 @@ public sealed class OmniForwarder
                     attempt = 0;
                     break;
                 default:
+                    cancellationToken.ThrowIfCancellationRequested();
                     _metrics.Retried(_instance);
                     LastAttemptFailed = true;
                     var delay = Backoff.Delay(attempt++, _options.DeliveryMinDelay, _options.DeliveryMaxDelay, Random.Shared.NextDouble());
@@ -104,8 +105,10 @@ public sealed class OmniForwarder
         request.Headers.TryAddWithoutValidation(StandardWebhookSigner.IdHeader, frame.WebhookId);
         request.Headers.TryAddWithoutValidation(StandardWebhookSigner.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(StandardWebhookSigner.SignatureHeader, _signer.Sign(frame.WebhookId, timestamp, body));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.DeliveryTimeout);
+        // Not linked to the stopping token: a delivery in flight when the relay stops gets a short grace to finish, so that
+        // a frame Omni accepted is not left in the buffer to be sent again (harmless, same webhook id, but avoidable).
+        using var timeout = new CancellationTokenSource(_options.DeliveryTimeout);
+        using var grace = cancellationToken.Register(() => timeout.CancelAfter(ShutdownGrace));
         try
         {
             using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
@@ -125,12 +128,14 @@ public sealed class OmniForwarder
             _logger.LogError("Omni refused frame {WebhookId} of {Instance} with {Status}; kept in rejected/", frame.WebhookId, _instance, status);
             return Outcome.Rejected;
         }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
             _logger.LogWarning("Omni unreachable for frame {WebhookId} of {Instance} ({Error}); retrying", frame.WebhookId, _instance, e.GetType().Name);
             return Outcome.Retry;
         }
     }
+
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
 
     private enum Outcome
     {

@@ -35,7 +35,11 @@ public sealed class FakeGateway : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public int HeartbeatIntervalMs { get; set; } = 300;
+    /// <summary>
+    /// Sent in HELLO. Long by default so that a loaded test machine never delays an ACK past the next heartbeat (which the
+    /// relay rightly treats as a zombie connection and resumes); the zombie test shortens it.
+    /// </summary>
+    public int HeartbeatIntervalMs { get; set; } = 2000;
 
     private volatile bool _ackHeartbeats = true;
     private int _connections;
@@ -66,7 +70,18 @@ public sealed class FakeGateway : IAsyncDisposable
     public bool IsConnected => _live is not null;
 
     /// <summary>The exact bytes of every dispatch sent in a session, by sequence (index 0 is s = 1).</summary>
-    public IReadOnlyList<byte[]> SessionLog(string sessionId) => _sessions[sessionId];
+    public IReadOnlyList<byte[]> SessionLog(string sessionId)
+    {
+        _gate.Wait();
+        try
+        {
+            return [.. _sessions[sessionId]];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public static async Task<FakeGateway> StartAsync()
     {
@@ -212,7 +227,7 @@ public sealed class FakeGateway : IAsyncDisposable
         var buffer = new byte[64 * 1024];
         try
         {
-            while (socket.State == WebSocketState.Open)
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent) // after CloseAsync: until the client has read the close
             {
                 var result = await socket.ReceiveAsync(buffer, context.RequestAborted);
                 if (result.MessageType == WebSocketMessageType.Close)
