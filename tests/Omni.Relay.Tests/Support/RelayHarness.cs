@@ -106,7 +106,7 @@ public sealed class RelayHarness : IAsyncDisposable
     }
 
     /// <summary>Waits (polling) until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task Eventually(Func<bool> condition, string what, double seconds = 10)
+    public static async Task Eventually(Func<bool> condition, string what, double seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
