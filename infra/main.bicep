@@ -67,6 +67,18 @@ param blobSoftDeleteDays int = 7
 @description('Provider instance names (letters and digits, as they appear in /api/webhooks/{provider}/{instance}). Each gets the app setting Omni__Instances__<name>__WebhookSecret, a Key Vault reference to the secret webhook-secret-<name>.')
 param instances string[] = []
 
+@description('Discord instances (letters and digits) whose gateway the relay keeps open; each must also be listed in instances (Omni verifies the relay\'s deliveries with webhook-secret-<name>) and needs the Key Vault secret discord-bot-token-<name>. Empty: no relay is deployed.')
+param discordInstances string[] = []
+
+@description('App Service plan SKU of the Discord relay (always-on worker; Basic B1 is the smallest tier with Always On).')
+@allowed([
+  'B1'
+  'B2'
+  'S1'
+  'P0v3'
+])
+param relaySkuName string = 'B1'
+
 @description('Names of query API keys (letters and digits). Each gets the app setting Omni__Keys__<name>__Secret, a Key Vault reference to the secret query-key-<name>.')
 param queryKeyNames string[] = []
 
@@ -119,6 +131,9 @@ var appInsightsName = 'appi-${prefix}-${resourceToken}'
 var planName = 'plan-${prefix}-${resourceToken}'
 var functionAppName = 'func-${prefix}-${resourceToken}'
 var deploymentContainerName = 'app-package'
+var relayName = 'app-${prefix}-relay-${resourceToken}'
+var relayPlanName = 'plan-${prefix}-relay-${resourceToken}'
+var relayIdentityName = 'id-${prefix}-relay-${resourceToken}'
 
 module identity 'modules/identity.bicep' = {
   params: {
@@ -199,6 +214,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: appInsightsName
     vaultUri: vault.outputs.vaultUri
     instances: instances
+    discordInstances: discordInstances
     queryKeyNames: queryKeyNames
     eventRetentionDays: eventRetentionDays
     instanceMemoryMB: instanceMemoryMB
@@ -213,6 +229,23 @@ module functionApp 'modules/functionapp.bicep' = {
   ]
 }
 
+// The Discord gateway relay cannot run on Flex Consumption (no always-on process, no WebSocket it owns): an App
+// Service plan with Always On runs it. Deployed only when a Discord instance is listed.
+module relay 'modules/relay.bicep' = if (!empty(discordInstances)) {
+  params: {
+    location: location
+    name: relayName
+    planName: relayPlanName
+    identityName: relayIdentityName
+    skuName: relaySkuName
+    vaultName: vaultName
+    vaultUri: vault.outputs.vaultUri
+    discordInstances: discordInstances
+    omniBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
+    tags: tags
+  }
+}
+
 @description('Name of the Function App.')
 output functionAppName string = functionApp.outputs.name
 
@@ -221,6 +254,9 @@ output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}'
 
 @description('URL providers post webhooks to; replace {provider} (e.g. evolution) and {instance}.')
 output webhookUrlPattern string = 'https://${functionApp.outputs.defaultHostName}/api/webhooks/{provider}/{instance}'
+
+@description('Name of the Discord relay web app (empty when no Discord instance is listed).')
+output relayAppName string = empty(discordInstances) ? '' : relay!.outputs.name
 
 @description('Name of the storage account.')
 output storageAccountName string = storage.outputs.name

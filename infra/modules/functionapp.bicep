@@ -44,6 +44,9 @@ param vaultUri string
 @description('Provider instance names; each gets Omni__Instances__<name>__WebhookSecret referencing Key Vault secret webhook-secret-<name>.')
 param instances string[]
 
+@description('Discord instance names; each gets Omni__Instances__<name>__Provider = discord (its webhook secret comes from instances).')
+param discordInstances string[]
+
 @description('Query key names; each gets Omni__Keys__<name>__Secret referencing Key Vault secret query-key-<name>.')
 param queryKeyNames string[]
 
@@ -99,6 +102,12 @@ var webhookSecretSettings = toObject(
   instances,
   instance => 'Omni__Instances__${instance}__WebhookSecret',
   instance => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/webhook-secret-${instance})'
+)
+
+var discordProviderSettings = toObject(
+  discordInstances,
+  instance => 'Omni__Instances__${instance}__Provider',
+  _ => 'discord'
 )
 
 var queryKeySettings = toObject(
@@ -174,7 +183,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(storageSettings, retentionSettings, webhookSecretSettings, queryKeySettings, {
+  properties: union(storageSettings, retentionSettings, webhookSecretSettings, discordProviderSettings, queryKeySettings, {
     // An App Insights connection string (endpoints + instrumentation key), not a storage one; with
     // DisableLocalAuth the key alone is not accepted: ingestion needs the Entra token below.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString

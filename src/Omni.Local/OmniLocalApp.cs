@@ -3,6 +3,7 @@ using Omni.Local.Emulator;
 using Omni.Local.Mcp;
 using Omni.Local.Queue;
 using Omni.Local.Telemetry;
+using Omni.Relay.Hosting;
 using Omni.Services;
 using Omni.Services.Configuration;
 using Omni.Services.Http;
@@ -70,6 +71,9 @@ public static class OmniLocalApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunConsumer>());
         builder.Services.AddHostedService<ReconcileTimer>();
         builder.Services.AddHostedService<RetentionTimer>();
+        // The Discord gateway relay (Omni.Relay, docs/relay.md): on only when an instance has Provider=discord and a
+        // BotToken; it posts the gateway's dispatches to this host's own webhook route unless Omni:Relay:OmniBaseUrl says otherwise.
+        builder.Services.AddOmniRelay(builder.Configuration, OwnBaseUrl(ListenUrl(builder.Configuration)));
         builder.AddOmniLocalTelemetry();
         builder.Logging.AddOmniLogSafety();
 
@@ -86,6 +90,15 @@ public static class OmniLocalApp
         app.MapOmniRoutes();
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
+    }
+
+    private static Uri OwnBaseUrl(string? configuredUrls)
+    {
+        var urls = string.IsNullOrWhiteSpace(configuredUrls) ? DefaultUrl : configuredUrls;
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal);
+        return new Uri(first.TrimEnd('/') + "/");
     }
 
     private static void PrintBanner(WebApplication app)

@@ -112,7 +112,7 @@ public class AppSettingsTests
 
         Assert.Equal(
             DeploymentSnapshot.Instances.Length,
-            Settings.Count(setting => setting.Key.StartsWith("Omni__Instances__", StringComparison.Ordinal)));
+            Settings.Count(setting => setting.Key.StartsWith("Omni__Instances__", StringComparison.Ordinal) && setting.Key.EndsWith("__WebhookSecret", StringComparison.Ordinal)));
     }
 
     [Fact]

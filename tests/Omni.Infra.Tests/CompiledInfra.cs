@@ -27,6 +27,10 @@ internal static class CompiledInfra
     /// <summary>The single resource of <paramref name="type"/>, failing if there is none or more than one.</summary>
     public static (ArmTemplate Template, JsonObject Resource) Single(string type) => Assert.Single(ResourcesOfType(type));
 
+    /// <summary>The single resource of <paramref name="type"/> that the template at <paramref name="path"/> (e.g. <c>main/relay</c>) deploys.</summary>
+    public static (ArmTemplate Template, JsonObject Resource) SingleIn(string path, string type) =>
+        Assert.Single(ResourcesOfType(type), pair => pair.Template.Path == path);
+
     /// <summary>The single resource's "properties" object.</summary>
     public static JsonObject PropertiesOf(string type) =>
         Assert.IsType<JsonObject>(Single(type).Resource["properties"]);

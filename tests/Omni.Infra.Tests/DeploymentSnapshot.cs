@@ -15,6 +15,7 @@ internal static class DeploymentSnapshot
     public const string OperatorPrincipalId = "22222222-2222-2222-2222-222222222222";
     public static readonly string[] Instances = ["alpha", "beta7"];
     public static readonly string[] QueryKeyNames = ["agent"];
+    public static readonly string[] DiscordInstances = ["beta7"];
 
     private const string ParametersFile = """
         using 'main.bicep'
@@ -30,6 +31,9 @@ internal static class DeploymentSnapshot
         ]
         param queryKeyNames = [
           'agent'
+        ]
+        param discordInstances = [
+          'beta7'
         ]
         param operatorPrincipalId = '22222222-2222-2222-2222-222222222222'
         """;

@@ -5,12 +5,14 @@ namespace Omni.Infra.Tests;
 /// <summary>The Function App: Flex Consumption, .NET 10 isolated, locked-down transport, one identity.</summary>
 public class FunctionAppTests
 {
-    private static JsonObject Site => CompiledInfra.PropertiesOf("Microsoft.Web/sites");
+    private const string Module = "main/functionApp";
+
+    private static JsonObject Site => Assert.IsType<JsonObject>(CompiledInfra.SingleIn(Module, "Microsoft.Web/sites").Resource["properties"]);
 
     [Fact]
     public void Site_CarriesTheAzdServiceTag_OfTheServiceAzureYamlDeploys()
     {
-        var site = Assert.Single(DeploymentSnapshot.OfType("Microsoft.Web/sites"));
+        var site = Assert.Single(DeploymentSnapshot.OfType("Microsoft.Web/sites"), s => s["kind"]?.GetValue<string>() == "functionapp,linux");
         Assert.Equal("api", site["tags"]?["azd-service-name"]?.GetValue<string>());
         Assert.Equal("test", site["tags"]?["environment"]?.GetValue<string>()); // the deployment's own tags are kept
 
@@ -42,14 +44,14 @@ public class FunctionAppTests
     {
         var (_, resource) = Assert.Single(
             CompiledInfra.ResourcesOfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies"),
-            pair => pair.Resource["name"]!.GetValue<string>().Contains($"'{policy}'", StringComparison.Ordinal));
+            pair => pair.Template.Path == Module && pair.Resource["name"]!.GetValue<string>().Contains($"'{policy}'", StringComparison.Ordinal));
         Literal.False(resource["properties"]?["allow"], $"basic publishing credentials ({policy}) allow");
     }
 
     [Fact]
     public void Plan_IsFlexConsumption()
     {
-        var (_, plan) = CompiledInfra.Single("Microsoft.Web/serverfarms");
+        var (_, plan) = CompiledInfra.SingleIn(Module, "Microsoft.Web/serverfarms");
         Literal.Text("FC1", plan["sku"]?["name"], "plan sku name");
         Literal.Text("FlexConsumption", plan["sku"]?["tier"], "plan sku tier");
         Literal.True(plan["properties"]?["reserved"], "plan reserved (Linux)");
@@ -66,7 +68,7 @@ public class FunctionAppTests
     [Fact]
     public void Site_DeploymentStorage_UsesTheUserAssignedIdentity()
     {
-        var (template, _) = CompiledInfra.Single("Microsoft.Web/sites");
+        var (template, _) = CompiledInfra.SingleIn(Module, "Microsoft.Web/sites");
         var storage = Site["functionAppConfig"]?["deployment"]?["storage"];
         Literal.Text("blobContainer", storage?["type"], "deployment storage type");
         Literal.Text("UserAssignedIdentity", storage?["authentication"]?["type"], "deployment storage authentication");
@@ -77,7 +79,7 @@ public class FunctionAppTests
     [Fact]
     public void Site_Identity_IsTheUserAssignedIdentity_AlsoForKeyVaultReferences()
     {
-        var (_, site) = CompiledInfra.Single("Microsoft.Web/sites");
+        var (_, site) = CompiledInfra.SingleIn(Module, "Microsoft.Web/sites");
         Literal.Text("UserAssigned", site["identity"]?["type"], "site identity type");
         var identities = Assert.IsType<JsonObject>(site["identity"]?["userAssignedIdentities"]);
         Assert.Equal("[format('{0}', parameters('identityId'))]", Assert.Single(identities).Key);

@@ -40,9 +40,9 @@ public class RoleAssignmentTests
     {
         var assignment = Assert.Single(
             Assignments(),
-            candidate => candidate.RoleDefinitionId == $"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{roleDefinitionGuid}')]");
+            candidate => candidate.PrincipalId == $"[{WorkloadPrincipal}]"
+                && candidate.RoleDefinitionId == $"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{roleDefinitionGuid}')]");
 
-        Assert.Equal($"[{WorkloadPrincipal}]", assignment.PrincipalId);
         Literal.Text("ServicePrincipal", assignment.Resource["properties"]?["principalType"], $"{role} principalType");
         Assert.Null(assignment.Resource["condition"]);
 

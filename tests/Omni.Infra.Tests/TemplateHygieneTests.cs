@@ -19,7 +19,7 @@ public partial class TemplateHygieneTests
     [Fact]
     public void Modules_AreAllLocal() =>
         Assert.Equal(
-            ["main", "main/functionApp", "main/identity", "main/monitoring", "main/rbac", "main/storage", "main/vault"],
+            ["main", "main/functionApp", "main/identity", "main/monitoring", "main/rbac", "main/relay", "main/storage", "main/vault"],
             CompiledInfra.Root.SelfAndDescendants().Select(template => template.Path).Order(StringComparer.Ordinal));
 
     [Theory]

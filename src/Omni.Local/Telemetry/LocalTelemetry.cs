@@ -40,7 +40,7 @@ public static class LocalTelemetry
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("omni-local"))
             .WithTracing(tracing => tracing.AddSource(TraceSources))
-            .WithMetrics(metrics => metrics.AddMeter(OmniTelemetry.Name));
+            .WithMetrics(metrics => metrics.AddMeter(OmniTelemetry.Name, Omni.Relay.RelayMetrics.MeterName));
         if (console)
         {
             telemetry.WithTracing(tracing => tracing.AddConsoleExporter()).WithMetrics(metrics => metrics.AddConsoleExporter());
