@@ -54,6 +54,9 @@ public sealed class InstanceOptions
     /// <summary>The bot token replies and the Discord gateway relay use (Discord, Telegram, Slack). Keep it in Key Vault.</summary>
     public string? BotToken { get; init; }
 
+    /// <summary>The bot's own user id, for <c>from_me</c> (Telegram: defaults to the numeric prefix of <see cref="BotToken"/>).</summary>
+    public string? BotUserId { get; init; }
+
     /// <summary>The provider API's base URL when it is not the public one (tests point it at a stand-in server).</summary>
     public Uri? ApiBaseUrl { get; init; }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Omni.Services.Connections.Evolution;
+using Omni.Services.Connections.Telegram;
 
 namespace Omni.Services.Connections;
 
@@ -14,6 +15,7 @@ public static class ConnectionServiceCollectionExtensions
     public static IServiceCollection AddOmniConnections(this IServiceCollection services)
     {
         services.AddEvolutionConnection();
+        services.AddTelegramConnection();
         return services;
     }
 }
