@@ -70,7 +70,7 @@ public static class OmniLocalApp
         // Written to the terminal, not logged: logs never carry secrets (they may be exported, e.g. over OTLP).
         foreach (var (name, instance) in options.Instances)
         {
-            Console.WriteLine($"Instance {name} ({instance.Provider}): POST {app.Urls.FirstOrDefault()}/api/webhooks/{instance.Provider}/{name} with header x-webhook-secret: {instance.WebhookSecret}");
+            Console.WriteLine($"Instance {name} ({instance.Provider}): POST {app.Urls.FirstOrDefault()}/api/webhooks/{instance.Provider}/{name} {HowToAuthenticate(instance)}");
         }
 
         foreach (var (name, key) in options.Keys)
@@ -78,4 +78,12 @@ public static class OmniLocalApp
             Console.WriteLine($"Query key {name}: x-functions-key: {key.Secret}");
         }
     }
+
+    /// <summary>How a delivery to the instance proves itself, with the demo secret (the README's recipes use it).</summary>
+    private static string HowToAuthenticate(InstanceOptions instance) =>
+        instance.Provider switch
+        {
+            "telegram" => $"with header X-Telegram-Bot-Api-Secret-Token: {instance.WebhookSecret}",
+            _ => $"with header x-webhook-secret: {instance.WebhookSecret}",
+        };
 }
