@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Omni.Services.Connections.Evolution;
+using Omni.Services.Connections.Slack;
 using Omni.Services.Connections.Telegram;
 
 namespace Omni.Services.Connections;
@@ -16,6 +17,7 @@ public static class ConnectionServiceCollectionExtensions
     {
         services.AddEvolutionConnection();
         services.AddTelegramConnection();
+        services.AddSlackConnection();
         return services;
     }
 }
