@@ -57,6 +57,9 @@ public sealed class InstanceOptions
     /// <summary>The bot's own user id, for <c>from_me</c> (Telegram: defaults to the numeric prefix of <see cref="BotToken"/>).</summary>
     public string? BotUserId { get; init; }
 
+    /// <summary>A generic <c>webhook</c> instance's field mapping (JSON Pointers), validated at startup.</summary>
+    public Omni.Engine.Normalization.Webhook.WebhookMapping? Mapping { get; init; }
+
     /// <summary>The provider API's base URL when it is not the public one (tests point it at a stand-in server).</summary>
     public Uri? ApiBaseUrl { get; init; }
 

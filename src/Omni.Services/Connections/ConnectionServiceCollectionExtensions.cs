@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Omni.Services.Connections.Evolution;
 using Omni.Services.Connections.Slack;
 using Omni.Services.Connections.Telegram;
+using Omni.Services.Connections.Webhook;
 
 namespace Omni.Services.Connections;
 
@@ -18,6 +19,7 @@ public static class ConnectionServiceCollectionExtensions
         services.AddEvolutionConnection();
         services.AddTelegramConnection();
         services.AddSlackConnection();
+        services.AddWebhookConnection();
         return services;
     }
 }
