@@ -84,6 +84,7 @@ public static class OmniLocalApp
         instance.Provider switch
         {
             "telegram" => $"with header X-Telegram-Bot-Api-Secret-Token: {instance.WebhookSecret}",
+            "webhook" => $"signed as Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1 HMAC-SHA256); secret: {instance.WebhookSecret}",
             "slack" => $"signed with X-Slack-Signature (v0, HMAC-SHA256 of v0:timestamp:body) and X-Slack-Request-Timestamp; signing secret: {instance.WebhookSecret}",
             _ => $"with header x-webhook-secret: {instance.WebhookSecret}",
         };
