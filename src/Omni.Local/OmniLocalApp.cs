@@ -124,7 +124,7 @@ public static class OmniLocalApp
         }
     }
 
-    /// <summary>How the demo banner tells a developer to authenticate posts for one instance.</summary>
+    /// <summary>How the demo banner tells a developer to authenticate posts for one instance (the README's recipes use it).</summary>
     private static string HowToSign(string name, InstanceOptions instance) => instance.Provider switch
     {
         "discord" =>
@@ -132,6 +132,9 @@ public static class OmniLocalApp
             (string.IsNullOrWhiteSpace(instance.PublicKey)
                 ? $"Discord interactions need Omni__Instances__{name}__PublicKey = the application's public key (Developer Portal, General Information)"
                 : "Discord interactions are checked against the configured public key"),
+        "telegram" => $"with header X-Telegram-Bot-Api-Secret-Token: {instance.WebhookSecret}",
+        "webhook" => $"signed as Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1 HMAC-SHA256); secret: {instance.WebhookSecret}",
+        "slack" => $"signed with X-Slack-Signature (v0, HMAC-SHA256 of v0:timestamp:body) and X-Slack-Request-Timestamp; signing secret: {instance.WebhookSecret}",
         _ => $"with header x-webhook-secret: {instance.WebhookSecret}",
     };
 }

@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
                 $"Omni:Instances:{name}: instance names may use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");
         }
 
+        Omni.Services.Connections.Webhook.WebhookInstanceNormalizer.ThrowIfInvalid(options);
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageOperationCounter>();

@@ -37,11 +37,19 @@ public static class HandleRules
         };
     }
 
-    /// <summary>Whether a handle names a person or organisation that can own an identity (not a group or a broadcast list).</summary>
+    /// <summary>
+    /// Whether a handle names a person or organisation that can own an identity (not a group or a broadcast list).
+    /// Telegram: user ids are positive; a negative id is a group, supergroup or channel (a channel post's sender).
+    /// </summary>
     public static bool IsPersonHandle(string channel, string handle) =>
-        channel != Channels.WhatsApp ||
-        (handle.Contains('@', StringComparison.Ordinal) && !WaJid.IsGroup(handle) &&
-         !handle.EndsWith("@broadcast", StringComparison.OrdinalIgnoreCase) && !handle.EndsWith("@newsletter", StringComparison.OrdinalIgnoreCase));
+        channel switch
+        {
+            Channels.WhatsApp => handle.Contains('@', StringComparison.Ordinal) && !WaJid.IsGroup(handle) &&
+                                 !handle.EndsWith("@broadcast", StringComparison.OrdinalIgnoreCase) &&
+                                 !handle.EndsWith("@newsletter", StringComparison.OrdinalIgnoreCase),
+            Channels.Telegram => !handle.StartsWith('-'),
+            _ => true,
+        };
 
     /// <summary>
     /// The canonical WhatsApp spelling of a JID or a bare phone number, groups and broadcasts included (lower-case server,

@@ -8,4 +8,11 @@ public sealed record RawPayload(
     string BlobName,
     DateTimeOffset ReceivedAt,
     string? ContentType,
-    ReadOnlyMemory<byte> Body);
+    ReadOnlyMemory<byte> Body)
+{
+    /// <summary>
+    /// The provider's own id of this delivery when it sends one in a header and the verifier vouched for it (Standard
+    /// Webhooks' signed <c>webhook-id</c>): kept with the archived body, the same on every redelivery. Null otherwise.
+    /// </summary>
+    public string? DeliveryId { get; init; }
+}

@@ -58,10 +58,14 @@ public sealed class InstanceOptions
     public string? BotToken { get; init; }
 
     /// <summary>
-    /// Discord: the bot's own user id (READY's <c>d.user.id</c>), so its messages normalize as <c>from_me</c>. Unset:
-    /// nothing is <c>from_me</c> (own replies then look inbound to workflows).
+    /// The bot's own user id, so its messages normalize as <c>from_me</c>: Discord (READY's <c>d.user.id</c>), Telegram
+    /// (default: the numeric prefix of <see cref="BotToken"/>), Slack. Unset: nothing is <c>from_me</c> for Discord
+    /// (own replies then look inbound to workflows).
     /// </summary>
     public string? BotUserId { get; init; }
+
+    /// <summary>A generic <c>webhook</c> instance's field mapping (JSON Pointers), validated at startup.</summary>
+    public Omni.Engine.Normalization.Webhook.WebhookMapping? Mapping { get; init; }
 
     /// <summary>The provider API's base URL when it is not the public one (tests point it at a stand-in server).</summary>
     public Uri? ApiBaseUrl { get; init; }

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Omni.Services.Connections.Discord;
 using Omni.Services.Connections.Evolution;
+using Omni.Services.Connections.Slack;
+using Omni.Services.Connections.Telegram;
+using Omni.Services.Connections.Webhook;
 
 namespace Omni.Services.Connections;
 
@@ -16,6 +19,9 @@ public static class ConnectionServiceCollectionExtensions
     {
         services.AddEvolutionConnection();
         services.AddDiscordConnection();
+        services.AddTelegramConnection();
+        services.AddSlackConnection();
+        services.AddWebhookConnection();
         return services;
     }
 }

@@ -29,6 +29,12 @@ public interface IWebhookVerifier
 
     /// <summary>The answer to an authenticated delivery that is a handshake, or null to archive it and answer 202.</summary>
     WebhookHandshake? Handshake(InstanceOptions instance, ReadOnlySpan<byte> body) => null;
+
+    /// <summary>
+    /// The provider's id of an authenticated delivery, from a header it signed (Standard Webhooks' <c>webhook-id</c>), to
+    /// archive with the body (<see cref="Omni.Engine.Normalization.RawPayload.DeliveryId"/>); null when it sends none.
+    /// </summary>
+    string? DeliveryId(IHeaderDictionary headers) => null;
 }
 
 /// <summary>

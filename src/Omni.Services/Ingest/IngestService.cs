@@ -9,7 +9,9 @@ namespace Omni.Services.Ingest;
 /// </summary>
 public sealed class IngestService(OmniStorage storage, RawArchive archive, TimeProvider time)
 {
-    public async Task<IngestMessage> AcceptAsync(string provider, string instance, BinaryData body, string? contentType, CancellationToken cancellationToken)
+    /// <param name="deliveryId">The provider's signed id of the delivery, archived with it (<see cref="RawArchive.DeliveryIdKey"/>).</param>
+    public async Task<IngestMessage> AcceptAsync(
+        string provider, string instance, BinaryData body, string? contentType, CancellationToken cancellationToken, string? deliveryId = null)
     {
         var receivedAt = time.GetUtcNow();
         // Version 7 GUIDs sort by time, so ingest ids (and blob names within an hour) list in arrival order.
@@ -18,7 +20,7 @@ public sealed class IngestService(OmniStorage storage, RawArchive archive, TimeP
         var message = new IngestMessage(ingestId, provider, instance, blobName, receivedAt);
         OmniTelemetry.TagIngestId(ingestId);
 
-        await archive.PutAsync(blobName, body, contentType, message, cancellationToken);
+        await archive.PutAsync(blobName, body, contentType, message, cancellationToken, deliveryId);
         await storage.IngestQueue.SendMessageAsync(message.ToJson(), cancellationToken);
         return message;
     }

@@ -18,7 +18,11 @@ public sealed class RawArchive(OmniStorage storage)
     public static string BlobNameFor(string provider, string instance, DateTimeOffset receivedAt, string ingestId) =>
         string.Create(CultureInfo.InvariantCulture, $"{provider}/{instance}/{receivedAt.UtcDateTime:yyyy'/'MM'/'dd'/'HH}/{ingestId}");
 
-    public async Task PutAsync(string blobName, BinaryData body, string? contentType, IngestMessage message, CancellationToken cancellationToken)
+    /// <summary>Blob metadata holding the provider's signed delivery id (printable ASCII, at most 256 characters), when there is one.</summary>
+    public const string DeliveryIdKey = "delivery_id";
+
+    public async Task PutAsync(string blobName, BinaryData body, string? contentType, IngestMessage message, CancellationToken cancellationToken,
+        string? deliveryId = null)
     {
         var options = new BlobUploadOptions
         {
@@ -33,6 +37,11 @@ public sealed class RawArchive(OmniStorage storage)
             // Never overwrite: an ingest id is written once.
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
         };
+        if (deliveryId is { Length: > 0 and <= 256 } && deliveryId.All(c => c is >= '!' and <= '~'))
+        {
+            options.Metadata[DeliveryIdKey] = deliveryId;
+        }
+
         await _container.GetBlobClient(blobName).UploadAsync(body, options, cancellationToken);
     }
 

@@ -77,7 +77,7 @@ public sealed class WebhookEndpoint(
             return Answer(handshake);
         }
 
-        var accepted = await ingest.AcceptAsync(provider, instance, body, request.ContentType, cancellationToken);
+        var accepted = await ingest.AcceptAsync(provider, instance, body, request.ContentType, cancellationToken, verifier.DeliveryId(request.Headers));
         return handshake is null
             ? Results.Json(new { ingest_id = accepted.IngestId }, statusCode: StatusCodes.Status202Accepted)
             : Answer(handshake);

@@ -54,7 +54,10 @@ public sealed class NormalizeProcessor(
         }
 
         var payload = new RawPayload(message.Provider, message.Instance, message.IngestId, message.BlobName,
-            message.ReceivedAt, archived.ContentType, archived.Content.ToMemory());
+            message.ReceivedAt, archived.ContentType, archived.Content.ToMemory())
+        {
+            DeliveryId = archived.Metadata.TryGetValue(RawArchive.DeliveryIdKey, out var deliveryId) ? deliveryId : null,
+        };
         NormalizationResult result;
         var watch = Stopwatch.StartNew();
         try

@@ -19,6 +19,9 @@ public static class MediaSources
 
     /// <summary>Evolution's <c>POST /chat/getBase64FromMediaMessage/{instance}</c>.</summary>
     public const string Evolution = "evolution";
+
+    /// <summary>The Telegram Bot API's <c>getFile</c> and file download (<see cref="Connections.Telegram.TelegramMediaClient"/>).</summary>
+    public const string Telegram = "telegram";
 }
 
 /// <summary>
@@ -30,6 +33,7 @@ public static class MediaSources
 /// "webhook base64" is on (<see cref="InlineMedia"/>);</item>
 /// <item>the instance's Evolution server (<c>Omni:Instances:{name}:ServerUrl</c> + <c>ApiKey</c>), which downloads and
 /// decrypts the media for us (<see cref="EvolutionMediaClient"/>);</item>
+/// <item>for a Telegram event, the Bot API (<c>getFile</c> with the instance's <c>BotToken</c>, then the download);</item>
 /// <item>else a <see cref="PermanentActionException"/> naming what each source lacked.</item>
 /// </list>
 /// At most <see cref="MaxBytes"/> from any source.
@@ -42,6 +46,7 @@ public sealed class MediaFetcher(IHttpClientFactory clients, RawArchive archive,
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly EvolutionMediaClient _evolution = new(clients, time);
+    private readonly Connections.Telegram.TelegramMediaClient _telegram = new(new Connections.Telegram.TelegramBotApi(clients, time));
 
     public async Task<MediaContent> FetchAsync(OmniEvent e, string actionId, CancellationToken cancellationToken)
     {
@@ -60,7 +65,13 @@ public sealed class MediaFetcher(IHttpClientFactory clients, RawArchive archive,
             return Content(e, inline, mediaType: null, suggestedName: null, MediaSources.RawArchive);
         }
 
-        // 3. Ask the Evolution server that received the message.
+        // 3. Telegram: the Bot API, with the bot's token.
+        if (string.Equals(e.Provider, Connections.Telegram.TelegramMediaClient.Provider, StringComparison.Ordinal))
+        {
+            return await TelegramAsync(e, actionId, cancellationToken);
+        }
+
+        // 4. Ask the Evolution server that received the message.
         if (EvolutionServer(e, missing) is { } server)
         {
             var downloaded = await _evolution.DownloadAsync(server, e.ProviderMessageId!, actionId, cancellationToken);
@@ -127,6 +138,22 @@ public sealed class MediaFetcher(IHttpClientFactory clients, RawArchive archive,
 
         var fromUrl = Path.GetFileName(url.AbsolutePath);
         return Content(e, bytes, response.Content.Headers.ContentType?.MediaType, Path.HasExtension(fromUrl) ? fromUrl : null, MediaSources.MediaUrl);
+    }
+
+    private async Task<MediaContent> TelegramAsync(OmniEvent e, string actionId, CancellationToken cancellationToken)
+    {
+        var fileId = Connections.Telegram.TelegramMediaClient.FileIdOf(e)
+                     ?? throw new PermanentActionException($"{actionId}: the Telegram event carries no file (provider_metadata.media.file_id).");
+        if (!options.Instances.TryGetValue(e.Instance, out var settings))
+        {
+            throw new PermanentActionException($"{actionId}: the instance '{e.Instance}' is not configured (Omni:Instances:{e.Instance}).");
+        }
+
+        var (bytes, path) = await _telegram.DownloadAsync(e, settings, fileId, MaxBytes, actionId, cancellationToken);
+        // Voice notes are stored as .oga (Ogg Opus): the transcription APIs know the format as .ogg.
+        var name = Path.GetFileName(path);
+        name = Path.GetExtension(name).Equals(".oga", StringComparison.OrdinalIgnoreCase) ? Path.ChangeExtension(name, ".ogg") : name;
+        return Content(e, bytes, mediaType: null, name, MediaSources.Telegram);
     }
 
     /// <summary>The instance's Evolution server, when the event came through one and it is configured; else why not.</summary>
