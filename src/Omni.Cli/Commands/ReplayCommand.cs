@@ -54,10 +54,14 @@ public static class ReplayCommand
         return command;
     }
 
+    /// <summary>How long Omni may answer a cached health result (its default <c>Omni:Health:CacheFor</c>, plus a margin).</summary>
+    private static readonly TimeSpan HealthCacheFor = TimeSpan.FromSeconds(6);
+
     /// <summary>Shows progress as the ingest queue drains (its depth counts every instance's messages, so it is an upper bound).</summary>
     private static async Task<bool> WaitForQueueAsync(OmniClient client, CliEnvironment env, int replayed, TimeSpan timeout, CancellationToken ct)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var started = DateTimeOffset.UtcNow;
+        var deadline = started + timeout;
         var drained = false;
         await env.Console.Progress().StartAsync(async progress =>
         {
@@ -66,7 +70,9 @@ public static class ReplayCommand
             {
                 var depth = await QueueDepthAsync(client, ct);
                 task.Value = replayed - Math.Min(depth ?? 0, replayed);
-                if (depth is 0 or null)
+                // GET /api/health is cached (Omni:Health:CacheFor, 5 s by default): an empty queue counts only once
+                // the answer is fresher than the replay.
+                if (depth is null || (depth == 0 && DateTimeOffset.UtcNow - started > HealthCacheFor))
                 {
                     drained = depth == 0;
                     break;
