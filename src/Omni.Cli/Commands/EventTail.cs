@@ -114,9 +114,13 @@ public static class EventTail
             {
                 env.WriteRaw(e.GetRawText());
             }
-            else
+            else if (env.Console.Profile.Out.IsTerminal)
             {
                 env.Console.MarkupLine(EventView.Line(e));
+            }
+            else
+            {
+                env.WriteRaw(EventView.PlainLine(e));
             }
         }
 

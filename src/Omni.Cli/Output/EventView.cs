@@ -32,6 +32,10 @@ public static class EventView
     public static string Line(JsonElement e) =>
         $"[grey]{Esc(Time(e))}[/] [bold]{Esc(Field(e, "event_id"))}[/] {Esc(Kind(e))} {Esc(Field(e, "sender_handle"))} {Esc(Preview(Field(e, "text")))}";
 
+    /// <summary>The same line without markup, unwrapped, for output that is not a terminal (<c>omni events tail | grep …</c>).</summary>
+    public static string PlainLine(JsonElement e) =>
+        $"{Time(e)} {Field(e, "event_id")} {Kind(e)} {Field(e, "sender_handle")} {Preview(Field(e, "text"))}";
+
     /// <summary>Every top-level field of one event; objects and arrays as compact JSON.</summary>
     public static Table Details(JsonElement e)
     {
