@@ -25,6 +25,16 @@ public sealed class WishEvalTests(AzuriteFixture azurite, ITestOutputHelper outp
         await using var host = await OmniHost.StartAsync(azurite, consumer: false, settings: WishEvalHarness.Settings(model.Endpoint, "scripted-key", "gpt-scripted"));
         var seeded = await WishEvalHarness.SeedAsync(host, WishEvalData.Dataset());
 
+        // The data is what the questions say: every evidence id is found by the question's own tool calls (re-run
+        // without the model), and the abstaining questions marked tools_find_nothing find nothing at all.
+        foreach (var question in questions)
+        {
+            var found = await WishEvalHarness.EvidenceOfPlanAsync(host, OmniHost.AgentKey, question.Script, seeded);
+            var missing = (question.Evidence ?? []).Where(e => !found.Contains(seeded.Resolve(e))).ToList();
+            Assert.True(missing.Count == 0, $"{question.Id}: its script does not find {string.Join(", ", missing)}");
+            Assert.True(!question.ToolsFindNothing || found.Count == 0, $"{question.Id}: its script finds {string.Join(", ", found)}");
+        }
+
         // A good model: the tool calls of each question's script, then it cites the question's evidence (or abstains).
         var good = new List<EvalResult>();
         foreach (var question in questions)

@@ -46,7 +46,7 @@ public sealed record EvalQuestionSet(string? Description, IReadOnlyList<EvalQues
 
 public sealed record EvalQuestion(
     string Id, string Text, string Expect, IReadOnlyList<EvalToolStep> Script,
-    IReadOnlyList<string>? Evidence = null, IReadOnlyList<string>? MustNotCite = null)
+    IReadOnlyList<string>? Evidence = null, IReadOnlyList<string>? MustNotCite = null, bool ToolsFindNothing = false)
 {
     public bool ExpectAbstain => Expect == "abstain";
 }

@@ -26,6 +26,9 @@ public sealed partial class SeededDataset(IReadOnlyDictionary<string, string> id
 
 public sealed record EvalResult(EvalQuestion Question, EvalVerdict Verdict, string Why, int Calls, string? Answer)
 {
+    /// <summary>The wish answered with an error (scored as abstained).</summary>
+    public bool Failed { get; init; }
+
     public int Points => WishEvalScorer.Points(Verdict);
 }
 
@@ -39,6 +42,7 @@ public static class WishEvalHarness
     public static Dictionary<string, string?> Settings(string endpoint, string apiKey, string model)
     {
         var settings = DiscordWire.Settings();
+        settings.Remove($"Omni:Instances:{DiscordInstance}:BotToken"); // ingest only: no gateway relay, no replies
         settings["Omni:Agents:wish:Endpoint"] = endpoint;
         settings["Omni:Agents:wish:ApiKey"] = apiKey;
         settings["Omni:Agents:wish:Model"] = model;
@@ -131,8 +135,8 @@ public static class WishEvalHarness
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            var verdict = question.ExpectAbstain ? EvalVerdict.Correct : EvalVerdict.Abstained;
-            return new EvalResult(question, verdict, $"no answer: HTTP {(int)response.StatusCode} {Shorten(body, 160)}", 0, null);
+            // No answer at all (the model failed, looped past the round limit, ...): never correct, not a wrong answer either.
+            return new EvalResult(question, EvalVerdict.Abstained, $"no answer: HTTP {(int)response.StatusCode} {Shorten(body, 160)}", 0, null) { Failed = true };
         }
 
         var json = JsonDocument.Parse(body).RootElement;
@@ -142,6 +146,20 @@ public static class WishEvalHarness
         var (v, why) = WishEvalScorer.Score(question.ExpectAbstain, expected, mustNot, json.GetProperty("abstained").GetBoolean(), evidence);
         var answer = json.TryGetProperty("answer", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
         return new EvalResult(question, v, why, json.GetProperty("plan").GetArrayLength(), answer);
+    }
+
+    /// <summary>Re-runs tool calls without the model (<c>POST /api/wish/plan</c>); returns every id their results named.</summary>
+    public static async Task<List<string>> EvidenceOfPlanAsync(OmniHost host, string key, IReadOnlyList<EvalToolStep> script, SeededDataset seeded)
+    {
+        var plan = "{\"plan\": [" + string.Join(", ", script.Select(s =>
+            $"{{\"tool\": {JsonSerializer.Serialize(s.Tool)}, \"arguments\": {seeded.Fill(s.Arguments.GetRawText())}}}")) + "]}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/wish/plan") { Content = new StringContent(plan, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-functions-key", key);
+        using var client = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return [.. JsonDocument.Parse(body).RootElement.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()!)];
     }
 
     /// <summary>A Markdown score table and the totals line.</summary>
@@ -163,7 +181,8 @@ public static class WishEvalHarness
 
     public static string Totals(IReadOnlyList<EvalResult> results) => string.Create(CultureInfo.InvariantCulture,
         $"{results.Count} questions: {results.Count(r => r.Verdict == EvalVerdict.Correct)} correct, " +
-        $"{results.Count(r => r.Verdict == EvalVerdict.Wrong)} wrong, {results.Count(r => r.Verdict == EvalVerdict.Abstained)} abstained; " +
+        $"{results.Count(r => r.Verdict == EvalVerdict.Wrong)} wrong, {results.Count(r => r.Verdict == EvalVerdict.Abstained)} abstained " +
+        $"({results.Count(r => r.Failed)} of them errors); " +
         $"score {results.Sum(r => r.Points)} of {results.Count} (correct +1, abstained 0, wrong -2)");
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";

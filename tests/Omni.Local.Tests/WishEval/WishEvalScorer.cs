@@ -11,7 +11,7 @@ public enum EvalVerdict
 /// The scoring rule. An answer (not abstained) is <b>correct</b> when its evidence (the cited ids Omni verified against
 /// what the tools returned) contains every id the question lists as evidence and none it lists as must-not-cite;
 /// otherwise it is <b>wrong</b>. Any answer to a question whose right answer is to abstain is wrong. An abstention is
-/// <b>correct</b> on such a question and <b>abstained</b> on the others (as is a wish that ends in an error: no answer).
+/// <b>correct</b> on such a question and <b>abstained</b> on the others. A wish that ends in an error (no answer at all) is abstained, whatever the question.
 /// Points: correct +1, abstained 0, wrong −2: a wrong confident answer costs more than saying "I don't know".
 /// </summary>
 public static class WishEvalScorer
