@@ -71,9 +71,9 @@ public static class DiscordWire
         return request;
     }
 
-    /// <summary>A gateway MESSAGE_CREATE frame; a DM unless <paramref name="guildId"/> is given.</summary>
+    /// <summary>A gateway MESSAGE_CREATE frame; a DM unless <paramref name="guildId"/> is given; sent now unless <paramref name="at"/> says when.</summary>
     public static byte[] MessageCreate(string messageId, string channelId, string authorId, string text, string? guildId = null,
-        string username = "ana.souza", string? globalName = "Ana Souza", long sequence = 7)
+        string username = "ana.souza", string? globalName = "Ana Souza", long sequence = 7, DateTimeOffset? at = null)
     {
         var author = new Dictionary<string, object?>
         {
@@ -81,7 +81,7 @@ public static class DiscordWire
         };
         var d = new Dictionary<string, object?>
         {
-            ["type"] = 0, ["tts"] = false, ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
+            ["type"] = 0, ["tts"] = false, ["timestamp"] = (at ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
             ["pinned"] = false, ["mentions"] = Array.Empty<object>(), ["mention_roles"] = Array.Empty<object>(), ["mention_everyone"] = false,
             ["id"] = messageId, ["flags"] = 0, ["embeds"] = Array.Empty<object>(), ["edited_timestamp"] = null, ["content"] = text,
             ["components"] = Array.Empty<object>(), ["channel_id"] = channelId, ["author"] = author, ["attachments"] = Array.Empty<object>(),
