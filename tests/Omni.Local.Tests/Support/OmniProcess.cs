@@ -88,13 +88,18 @@ public sealed class OmniProcess : IAsyncDisposable
         var portArgument = Array.IndexOf(arguments, "--port");
         var port = portArgument >= 0 ? int.Parse(arguments[portArgument + 1], System.Globalization.CultureInfo.InvariantCulture) : FreePort();
         // In a session (and process group) of its own, as a terminal runs it: Ctrl-C can then go to its whole group.
-        var info = new ProcessStartInfo("setsid")
+        // SIGINT back to its default first: a suite started in the background by a non-interactive shell inherits it
+        // ignored, and an ignored signal stays ignored across exec (Ctrl-C would then do nothing, as under nohup).
+        var info = new ProcessStartInfo("perl")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("-e");
+        info.ArgumentList.Add("$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";");
+        info.ArgumentList.Add("setsid");
         info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
