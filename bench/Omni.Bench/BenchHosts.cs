@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Omni.Engine.Webhooks;
 using Omni.Local;
 using Omni.Local.Emulator;
 using Omni.Local.Queue;
@@ -21,6 +22,10 @@ internal sealed class OmniUnderTest : IAsyncDisposable
     public const string Instance = "bench";
     public const string Secret = "bench-secret";
     public const string QueryKey = "bench-query-key";
+
+    /// <summary>A Discord instance beside the Evolution one: relay frames are posted to it (no bot token, so no relay runs).</summary>
+    public const string DiscordInstance = "bench-discord";
+    public static readonly string DiscordSecret = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("omni-bench-discord-relay-secret!"));
 
     private OmniUnderTest(WebApplication app, HttpClient http, QueueClient workflowRuns)
     {
@@ -48,6 +53,9 @@ internal sealed class OmniUnderTest : IAsyncDisposable
             ["Omni:Storage:Prefix"] = "bo",
             [$"Omni:Instances:{Instance}:Provider"] = "evolution",
             [$"Omni:Instances:{Instance}:WebhookSecret"] = Secret,
+            [$"Omni:Instances:{DiscordInstance}:Provider"] = "discord",
+            [$"Omni:Instances:{DiscordInstance}:WebhookSecret"] = DiscordSecret,
+            [$"Omni:Instances:{DiscordInstance}:BotUserId"] = DiscordPayloads.BotUserId,
             ["Omni:Keys:bench:Secret"] = QueryKey,
             ["Omni:Normalizer:Enabled"] = normalizerRunning ? "true" : "false",
             ["Omni:Normalizer:RunWorkflows"] = runWorkflows ? "true" : "false",
@@ -66,12 +74,29 @@ internal sealed class OmniUnderTest : IAsyncDisposable
         return new OmniUnderTest(app, http, workflowRuns);
     }
 
-    public async Task PostAsync(byte[] body)
+    /// <summary>
+    /// Posts one payload as its sender does: Evolution with <c>x-webhook-secret</c>; a Discord dispatch frame as the gateway
+    /// relay does (Standard Webhooks: <c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c> with the whsec_ secret).
+    /// </summary>
+    public async Task PostAsync(byte[] body, BenchChannel channel = BenchChannel.Evolution)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/evolution/{Instance}") { Content = content };
-        request.Headers.Add("x-webhook-secret", Secret);
+        var path = channel == BenchChannel.Discord ? $"/api/webhooks/discord/{DiscordInstance}" : $"/api/webhooks/evolution/{Instance}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (channel == BenchChannel.Discord)
+        {
+            var id = "gw_bench_" + Guid.NewGuid().ToString("N");
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            request.Headers.Add(StandardWebhooksAuthentication.IdHeader, id);
+            request.Headers.Add(StandardWebhooksAuthentication.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(StandardWebhooksAuthentication.SignatureHeader, StandardWebhooksAuthentication.Sign(DiscordSecret, id, timestamp, body));
+        }
+        else
+        {
+            request.Headers.Add("x-webhook-secret", Secret);
+        }
+
         using var response = await Http.SendAsync(request);
         if ((int)response.StatusCode != 202)
         {
@@ -165,9 +190,20 @@ internal sealed class BareUnderTest
     }
 }
 
+/// <summary>The provider whose payloads a round posts.</summary>
+internal enum BenchChannel
+{
+    Evolution,
+    Discord,
+}
+
 /// <summary>Evolution <c>messages.upsert</c> text payloads from 97 senders, distinct message ids.</summary>
 internal static class Payloads
 {
+    /// <summary>The payloads of <paramref name="channel"/> (<see cref="Payloads"/> or <see cref="DiscordPayloads"/>).</summary>
+    public static byte[][] Make(BenchChannel channel, string prefix, int count, int offset = 0) =>
+        channel == BenchChannel.Discord ? DiscordPayloads.Make(prefix, count, offset) : Make(prefix, count, offset);
+
     public const int Senders = 97;
 
     public static string MessageId(string prefix, int i) => $"{prefix}{i:D10}";
@@ -181,4 +217,42 @@ internal static class Payloads
         "messageTimestamp":{{1764000000 + i}},"instanceId":"00000000-0000-0000-0000-000000000001","source":"android"},
         "date_time":"2025-11-24T12:00:00.000Z","sender":"5511988880000@s.whatsapp.net","apikey":"bench"}
         """);
+}
+
+/// <summary>
+/// Discord gateway MESSAGE_CREATE dispatch frames (<c>{t, s, op, d}</c>, as the relay forwards them verbatim): guild text
+/// messages from <see cref="Payloads.Senders"/> users, one channel each, numeric snowflake ids distinct per prefix.
+/// </summary>
+internal static class DiscordPayloads
+{
+    public const string BotUserId = "1300000000000000001";
+    private const string Guild = "1290000000000000009";
+
+    /// <summary>A snowflake per (prefix, i): the prefix picks a block of 10^9 ids (FNV-1a, stable across runs).</summary>
+    public static string MessageId(string prefix, int i)
+    {
+        var hash = 2166136261u;
+        foreach (var c in prefix)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (1_400_000_000_000_000_000L + ((hash % 1000) * 1_000_000_000L) + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static byte[][] Make(string prefix, int count, int offset = 0) =>
+        Enumerable.Range(offset, count).Select(i => Frame(MessageId(prefix, i), i)).ToArray();
+
+    private static byte[] Frame(string id, int i)
+    {
+        var sender = i % Payloads.Senders;
+        var at = DateTimeOffset.FromUnixTimeSeconds(1764000000 + i).ToString("yyyy-MM-dd'T'HH:mm:ss'.000000+00:00'", System.Globalization.CultureInfo.InvariantCulture);
+        return Encoding.UTF8.GetBytes($$$"""
+            {"t":"MESSAGE_CREATE","s":{{{i + 1}}},"op":0,"d":{"type":0,"tts":false,"timestamp":"{{{at}}}","pinned":false,"mentions":[],"mention_roles":[],
+            "mention_everyone":false,"member":{"roles":[],"joined_at":"2025-01-01T00:00:00.000000+00:00","deaf":false,"mute":false},"id":"{{{id}}}","flags":0,
+            "embeds":[],"edited_timestamp":null,"content":"benchmark message {{{i}}}","components":[],"channel_id":"{{{1280000000000000000L + sender}}}",
+            "author":{"id":"{{{1270000000000000000L + sender}}}","username":"bench.sender{{{sender}}}","global_name":"Bench Sender","discriminator":"0","avatar":null,"public_flags":0},
+            "attachments":[],"guild_id":"{{{Guild}}}"}}
+            """);
+    }
 }

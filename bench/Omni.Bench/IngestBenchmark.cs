@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Omni.Services.Storage;
 using Omni.Local.Emulator;
 
 namespace Omni.Bench;
@@ -30,41 +33,50 @@ internal static class IngestBenchmark
     /// <summary>Azurite's first queue GC pass after start (the <c>DEFAULT_GC_INTERVAL_MS</c> of its queue service).</summary>
     public static readonly TimeSpan AzuriteQueueGcInterval = TimeSpan.FromSeconds(60);
 
-    public static async Task<IngestReport> RunAsync(int messages, int concurrency, int roundCount)
+    /// <param name="channel">Whose payloads: Evolution <c>messages.upsert</c>, or Discord MESSAGE_CREATE frames signed like the relay.</param>
+    /// <param name="uncountedFirstRound">
+    /// Whether to run round 0 (not counted) first. The Discord round runs after the Evolution rounds, when everything but
+    /// Discord's own verification and normalizer is already optimized; its warm-ups (until the JIT is quiet) cover those.
+    /// </param>
+    public static async Task<IngestReport> RunAsync(
+        int messages, int concurrency, int roundCount, BenchChannel channel = BenchChannel.Evolution, bool uncountedFirstRound = true)
     {
         var perRound = messages / roundCount;
-        var warmUps = Payloads.Make("WARM", WarmUpBatch * MaxWarmUps);
+        var warmUps = Payloads.Make(channel, "WARM", WarmUpBatch * MaxWarmUps);
 
         // Round 0, not counted: a fresh process runs both paths at tier-0 JIT for its first thousands of calls.
-        var first = Payloads.Make("FIRST", WarmUpBatch);
-        Console.WriteLine("round 0 (not counted)");
-        await OmniSideAsync(first, warmUps, concurrency);
-        await BareSideAsync(first, warmUps, concurrency);
+        if (uncountedFirstRound)
+        {
+            var first = Payloads.Make(channel, "FIRST", WarmUpBatch);
+            Console.WriteLine("round 0 (not counted)");
+            await OmniSideAsync(first, warmUps, concurrency, channel);
+            await BareSideAsync(first, warmUps, concurrency);
+        }
 
         var rounds = new List<Round>();
         for (var round = 0; round < roundCount; round++)
         {
-            var slice = Payloads.Make("BENCH", perRound, round * perRound);
+            var slice = Payloads.Make(channel, "BENCH", perRound, round * perRound);
             // The sides swap order every round, so drift on the machine (other work on the two cores) hits both alike.
             Side omni, bare;
             if (round % 2 == 0)
             {
-                omni = await OmniSideAsync(slice, warmUps, concurrency);
+                omni = await OmniSideAsync(slice, warmUps, concurrency, channel);
                 bare = await BareSideAsync(slice, warmUps, concurrency);
             }
             else
             {
                 bare = await BareSideAsync(slice, warmUps, concurrency);
-                omni = await OmniSideAsync(slice, warmUps, concurrency);
+                omni = await OmniSideAsync(slice, warmUps, concurrency, channel);
             }
 
             rounds.Add(new Round(omni, bare));
-            Console.WriteLine($"round {round + 1}: normalize {omni.Normalize.PerSecond:F0} / {bare.Normalize.PerSecond:F0} ev/s, " +
+            Console.WriteLine($"{channel} round {round + 1}: normalize {omni.Normalize.PerSecond:F0} / {bare.Normalize.PerSecond:F0} ev/s, " +
                               $"host CPU {omni.NormalizeUsage.HostCpuMs:F2} / {bare.NormalizeUsage.HostCpuMs:F2} ms/ev, " +
                               $"allocated {omni.NormalizeUsage.AllocatedKb:F0} / {bare.NormalizeUsage.AllocatedKb:F0} KB/ev, warm-ups {omni.WarmUpRates.Count} / {bare.WarmUpRates.Count}");
         }
 
-        return new IngestReport(perRound, concurrency, rounds);
+        return new IngestReport(perRound, concurrency, rounds) { Channel = channel };
     }
 
     /// <summary>
@@ -77,7 +89,7 @@ internal static class IngestBenchmark
         var slice = Payloads.Make("PROFILE", messages);
         await using var azurite = await Azurite.StartAsync();
         await using var omni = await OmniUnderTest.StartAsync(azurite, concurrency, normalizerRunning: false);
-        await WarmUpAsync(warmUps, batch => OmniBatchAsync(omni, batch, concurrency));
+        await WarmUpAsync(warmUps, batch => OmniBatchAsync(omni, batch, concurrency, BenchChannel.Evolution));
         await Phase.MeasureAsync("profile ingest", slice.Length, concurrency, i => omni.PostAsync(slice[i]));
         using var sampler = new AllocationSampler();
         var meter = ResourceMeter.Start(azurite);
@@ -90,7 +102,7 @@ internal static class IngestBenchmark
         return new AllocationProfile(events, usage.AllocatedKb, sampler.TotalSampled, sampler.Top(12));
     }
 
-    private static async Task<Side> OmniSideAsync(byte[][] slice, byte[][] warmUps, int concurrency)
+    private static async Task<Side> OmniSideAsync(byte[][] slice, byte[][] warmUps, int concurrency, BenchChannel channel)
     {
         await using var azurite = await Azurite.StartAsync();
         var age = Stopwatch.StartNew();
@@ -98,11 +110,11 @@ internal static class IngestBenchmark
 
         // Warm-up: connections, JIT (Azurite's too), the first sight of every sender (identity resolution), the
         // conversation summaries and catalogue counters (first read), until the rate holds.
-        var rates = await WarmUpAsync(warmUps, batch => OmniBatchAsync(omni, batch, concurrency));
+        var rates = await WarmUpAsync(warmUps, batch => OmniBatchAsync(omni, batch, concurrency, channel));
 
         omni.Counter.Reset();
         var ingestMeter = ResourceMeter.Start(azurite);
-        var ingest = await Phase.MeasureAsync("Omni ingest", slice.Length, concurrency, i => omni.PostAsync(slice[i]));
+        var ingest = await Phase.MeasureAsync("Omni ingest", slice.Length, concurrency, i => omni.PostAsync(slice[i], channel));
         var ingestUsage = ingestMeter.PerItem(slice.Length);
         var ingestOps = OperationCounts.Read(omni.Counter);
         omni.Counter.Reset();
@@ -112,7 +124,9 @@ internal static class IngestBenchmark
         var normalized = await omni.DrainAsync();
         var normalize = new Phase("Omni normalize", normalized, watch.Elapsed, []);
         var usage = meter.PerItem(normalized);
-        return new Side(ingest, normalize, ingestOps, OperationCounts.Read(omni.Counter), ingestUsage, usage, rates, age.Elapsed);
+        var normalizeOps = OperationCounts.Read(omni.Counter);
+        await AssertNothingDeadLetteredAsync(omni); // a round that measured refusals would measure the wrong thing
+        return new Side(ingest, normalize, ingestOps, normalizeOps, ingestUsage, usage, rates, age.Elapsed);
     }
 
     private static async Task<Side> BareSideAsync(byte[][] slice, byte[][] warmUps, int concurrency)
@@ -137,6 +151,15 @@ internal static class IngestBenchmark
         return new Side(ingest, normalize, ingestOps, OperationCounts.Read(bare.Counter), ingestUsage, usage, rates, age.Elapsed);
     }
 
+    private static async Task AssertNothingDeadLetteredAsync(OmniUnderTest omni)
+    {
+        var storage = omni.App.Services.GetRequiredService<OmniStorage>();
+        await foreach (var row in storage.DeadLetters.QueryAsync<TableEntity>(maxPerPage: 1))
+        {
+            throw new InvalidOperationException($"Omni dead-lettered a bench payload ({row.PartitionKey}/{row.RowKey}): fix the payloads before measuring");
+        }
+    }
+
     /// <summary>Warm-up batches until two in a row agree within <see cref="Stable"/> and the JIT is quiet; returns each batch's rate (messages/s, ingest + drain).</summary>
     private static async Task<IReadOnlyList<double>> WarmUpAsync(byte[][] pool, Func<byte[][], Task<double>> batch)
     {
@@ -156,10 +179,10 @@ internal static class IngestBenchmark
         return rates;
     }
 
-    private static async Task<double> OmniBatchAsync(OmniUnderTest omni, byte[][] batch, int concurrency)
+    private static async Task<double> OmniBatchAsync(OmniUnderTest omni, byte[][] batch, int concurrency, BenchChannel channel)
     {
         var watch = Stopwatch.StartNew();
-        await Phase.MeasureAsync("warm-up", batch.Length, concurrency, i => omni.PostAsync(batch[i]));
+        await Phase.MeasureAsync("warm-up", batch.Length, concurrency, i => omni.PostAsync(batch[i], channel));
         var drained = await omni.DrainAsync();
         return drained / watch.Elapsed.TotalSeconds;
     }
