@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Omni.Engine.Events;
@@ -37,7 +36,7 @@ internal sealed record DiscordContext(
 /// <summary>
 /// Builds Discord events: the deterministic id, provenance, and <c>provider_metadata</c>, which is Discord's own object
 /// for the event (the dispatch's <c>d</c>, the interaction, the Webhook Event's <c>event.data</c>) without credentials
-/// (an interaction's <c>token</c>), followed by what Omni derived from it (see <see cref="Derived"/>).
+/// (an interaction's <c>token</c>), followed by what Omni derived from it (see <see cref="ProviderMetadata"/>).
 /// </summary>
 internal static class DiscordEventFactory
 {
@@ -53,7 +52,7 @@ internal static class DiscordEventFactory
         string providerEventId,
         string? shapeDetail,
         JsonElement? source,
-        Derived? derived = null) =>
+        ProviderMetadata.Added? derived = null) =>
         EventHeader.Create(context.Payload, Provider, Channels.Discord, eventKind, contentType, providerEventId, context.EventName,
             ShapeOf(context.EventName, shapeDetail), Metadata(context, source, derived));
 
@@ -76,127 +75,17 @@ internal static class DiscordEventFactory
         EventKey.ContentHash(string.Concat(
             context.EventName, "\n", context.EventTimestamp, "\n", extra, "\n", item is { } json ? DiscordJson.Compact(json) : "null"));
 
-    private static JsonElement? Metadata(DiscordContext context, JsonElement? source, Derived? derived)
+    private static JsonElement? Metadata(DiscordContext context, JsonElement? source, ProviderMetadata.Added? derived)
     {
-        var added = new List<(string Name, JsonNode? Value)>();
-        added.Add(("delivery", JsonValue.Create(context.Delivery)));
-        if (context.Sequence is { } sequence)
+        var added = new ProviderMetadata.Added()
+            .Text("delivery", context.Delivery)
+            .Number("gateway_sequence", context.Sequence)
+            .Text("event_timestamp", context.EventTimestamp);
+        foreach (var (name, value) in derived?.Values ?? [])
         {
-            added.Add(("gateway_sequence", JsonValue.Create(sequence)));
+            added.Node(name, value);
         }
 
-        if (context.EventTimestamp is { } timestamp)
-        {
-            added.Add(("event_timestamp", JsonValue.Create(timestamp)));
-        }
-
-        if (derived is not null)
-        {
-            added.AddRange(derived.Values);
-        }
-
-        var addedNames = added.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            switch (source)
-            {
-                case { ValueKind: JsonValueKind.Object } obj:
-                    // A name repeated in the payload is written once, with its last value (the one JsonElement reads).
-                    var properties = obj.EnumerateObject().ToList();
-                    var last = new Dictionary<string, int>(StringComparer.Ordinal);
-                    for (var i = 0; i < properties.Count; i++)
-                    {
-                        last[properties[i].Name] = i;
-                    }
-
-                    for (var i = 0; i < properties.Count; i++)
-                    {
-                        var property = properties[i];
-                        if (last[property.Name] == i && !addedNames.Contains(property.Name) && !Credentials.Contains(property.Name))
-                        {
-                            property.WriteTo(writer);
-                        }
-                    }
-
-                    break;
-                case { } other:
-                    writer.WritePropertyName("value");
-                    other.WriteTo(writer);
-                    break;
-                default:
-                    break;
-            }
-
-            foreach (var (name, value) in added)
-            {
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        // Deserializing to JsonElement gives an element that owns its memory (no JsonDocument to dispose).
-        return JsonSerializer.Deserialize<JsonElement>(buffer.WrittenSpan);
+        return ProviderMetadata.Compose(source, added, Credentials);
     }
-}
-
-/// <summary>
-/// What Omni adds to Discord's object in provider_metadata (written after Discord's own properties, replacing any of the
-/// same name). Only what was found is written; flags only when true.
-/// </summary>
-internal sealed class Derived
-{
-    private readonly List<(string Name, JsonNode? Value)> _values = [];
-
-    public Derived Flag(string name, bool value)
-    {
-        if (value)
-        {
-            _values.Add((name, JsonValue.Create(true)));
-        }
-
-        return this;
-    }
-
-    public Derived Text(string name, string? value)
-    {
-        if (value is not null)
-        {
-            _values.Add((name, JsonValue.Create(value)));
-        }
-
-        return this;
-    }
-
-    public Derived Texts(string name, IReadOnlyList<string> values)
-    {
-        if (values.Count > 0)
-        {
-            _values.Add((name, new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))])));
-        }
-
-        return this;
-    }
-
-    public Derived Node(string name, JsonNode? value)
-    {
-        if (value is not null)
-        {
-            _values.Add((name, value));
-        }
-
-        return this;
-    }
-
-    public IReadOnlyList<(string Name, JsonNode? Value)> Values => _values;
 }

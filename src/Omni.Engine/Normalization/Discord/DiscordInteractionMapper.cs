@@ -74,7 +74,7 @@ internal static class DiscordInteractionMapper
             providerEventId,
             typeName,
             interaction,
-            new Derived()
+            new ProviderMetadata.Added()
                 .Text("thread_id", inThread ? conversation : null)
                 .Text("thread_parent_id", inThread ? channel?.Id("parent_id") : null)) with
         {

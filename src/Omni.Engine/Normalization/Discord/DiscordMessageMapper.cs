@@ -147,7 +147,7 @@ internal static class DiscordMessageMapper
     /// False for an update that is not an edit: the event carries no content, so only <c>content_missing</c> (why it is
     /// not an edit) and who wrote the message are added.
     /// </param>
-    private static Derived Derive(JsonElement message, DiscordMessageContent content, bool describesContent = true)
+    private static ProviderMetadata.Added Derive(JsonElement message, DiscordMessageContent content, bool describesContent = true)
     {
         var author = message.Obj("author");
         var type = message.Int("type");
@@ -156,7 +156,7 @@ internal static class DiscordMessageMapper
         // the thread and points at the parent channel's message it was started from.
         var inThread = message.Prop("position") is { ValueKind: JsonValueKind.Number } || type == DiscordNames.ThreadStarterMessageType;
         var thread = message.Obj("thread");
-        return new Derived()
+        return new ProviderMetadata.Added()
             .Flag("content_missing", content.ContentMissing)
             .Flag("text_from_embed", describesContent && content.TextFromEmbed)
             .Flag("author_is_bot", author?.IsTrue("bot") ?? false)

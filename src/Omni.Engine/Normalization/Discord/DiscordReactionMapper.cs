@@ -44,7 +44,7 @@ internal static class DiscordReactionMapper
             providerEventId,
             null,
             item,
-            new Derived().Text("removed_emoji", isAdd ? null : emojiText)) with
+            new ProviderMetadata.Added().Text("removed_emoji", isAdd ? null : emojiText)) with
         {
             ConversationId = item.Id("channel_id"),
             SenderHandle = userId,

@@ -112,7 +112,7 @@ internal static class DiscordStateMapper
             providerEventId,
             null,
             item,
-            new Derived().Text("thread_id", thread).Text("thread_parent_id", item.Id("parent_id"))) with
+            new ProviderMetadata.Added().Text("thread_id", thread).Text("thread_parent_id", item.Id("parent_id"))) with
         {
             ConversationId = thread,
             SenderHandle = owner,
@@ -164,7 +164,7 @@ internal static class DiscordStateMapper
         DiscordContext context, JsonElement item, string providerEventId, string? thread, string? user, string status,
         DateTimeOffset? occurredAt, string? senderName) =>
         DiscordEventFactory.Create(
-            context, EventKinds.Group, ContentTypes.Unknown, providerEventId, null, item, new Derived().Text("thread_id", thread)) with
+            context, EventKinds.Group, ContentTypes.Unknown, providerEventId, null, item, new ProviderMetadata.Added().Text("thread_id", thread)) with
         {
             ConversationId = thread,
             SenderHandle = user,
