@@ -124,6 +124,28 @@ public sealed record ParameterDescriptor
     private static JsonElement? Json<T>(T? value) => value is null ? null : JsonSerializer.SerializeToElement(value);
 }
 
+/// <summary>The type of one field of an action's output (what <c>steps.&lt;id&gt;.output.&lt;field&gt;</c> reads).</summary>
+public enum OutputType
+{
+    Text,
+    WholeNumber,
+    Number,
+    Boolean,
+    TextList,
+
+    /// <summary>A JSON object (a record) whose inner fields are not declared: any path below it is accepted.</summary>
+    Record,
+
+    /// <summary>A JSON array of objects; any path below it is accepted.</summary>
+    List,
+}
+
+/// <summary>
+/// One top-level field of an action's output. The validator accepts <c>steps.&lt;id&gt;.output.&lt;name&gt;</c> only
+/// for declared names; the registry renders the list as a JSON Schema.
+/// </summary>
+public sealed record OutputField(string Name, OutputType Type, string Description, bool Always = true);
+
 /// <summary>
 /// What the engine knows about an action: a pure descriptor. Hosts pair it with an executor; custom actions
 /// register a descriptor without touching the engine.
@@ -148,6 +170,12 @@ public sealed record ActionDescriptor
     /// the label is passed as this parameter.
     /// </summary>
     public string? LabelParameter { get; init; }
+
+    /// <summary>
+    /// The fields of the action's output, when the action declares them (guards: the verdict's fields). An empty list
+    /// means the action produces no readable output.
+    /// </summary>
+    public IReadOnlyList<OutputField> Outputs { get; init; } = [];
 
     public ActionCategory Category => ActionCategories.TryFromActionId(Id, out var category)
         ? category
