@@ -41,6 +41,9 @@ public static class WorkflowErrorCodes
     public const string TemplateSyntax = "template_syntax";
     public const string UnknownName = "unknown_name";
     public const string UnknownStep = "unknown_step";
+
+    /// <summary>A read of <c>steps.&lt;id&gt;.output.&lt;field&gt;</c> (or <c>output.&lt;field&gt;</c> in a check) that the step's action does not declare.</summary>
+    public const string UnknownOutputField = "unknown_output_field";
     public const string UnknownList = "unknown_list";
     public const string InvalidRegex = "invalid_regex";
     public const string UseBeforeDefinition = "use_before_definition";

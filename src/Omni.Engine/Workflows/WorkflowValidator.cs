@@ -342,6 +342,14 @@ internal sealed class WorkflowValidator
         {
             switch (node)
             {
+                case MemberNode { Target: var target } field when OutputOf(target) is { } source:
+                    Walk(target);
+                    CheckOutputField(source, field.Member, field.Offset);
+                    break;
+                case IndexNode { Target: var target, Index: LiteralNode { Value: string name } index } when OutputOf(target) is { } source:
+                    Walk(target);
+                    CheckOutputField(source, name, index.Offset);
+                    break;
                 case MemberNode { Target: MemberNode { Target: NameNode { Name: "steps" } } reference } member:
                     Reference(reference.Member, reference.Offset);
                     CheckStepMember(member.Member, member.Offset);
@@ -385,6 +393,29 @@ internal sealed class WorkflowValidator
 
                     break;
             }
+        }
+
+        // The step whose output an expression reads: steps.<id>.output, steps['id'].output, or 'output' in a check.
+        Node? OutputOf(ExpressionNode target) => target switch
+        {
+            MemberNode { Member: "output", Target: MemberNode { Target: NameNode { Name: "steps" }, Member: var id } } => _byId.GetValueOrDefault(id),
+            MemberNode { Member: "output", Target: IndexNode { Target: NameNode { Name: "steps" }, Index: LiteralNode { Value: string id } } } => _byId.GetValueOrDefault(id),
+            NameNode { Name: "output" } when context == Context.Check => owner,
+            _ => null,
+        };
+
+        void CheckOutputField(Node source, string field, int offset)
+        {
+            if (DeclaredOutputs(source.Step) is not { } declared || declared.Any(f => f.Name == field))
+            {
+                return;
+            }
+
+            var what = source.Step is ActionStep action ? $"step '{action.Id}' ({action.Resolved!.Descriptor.Id})" : $"step '{source.Step.Id}'";
+            var message = declared.Count == 0
+                ? $"{what} has no readable output, so it has no field '{field}'"
+                : $"{what} has no output field '{field}'{Suggestion(field, declared.Select(f => f.Name))}; its output fields: {string.Join(", ", declared.Select(f => f.Name))}";
+            Error(WorkflowErrorCodes.UnknownOutputField, message, expression.PositionOf(offset));
         }
 
         void CheckName(NameNode name)
@@ -483,6 +514,59 @@ internal sealed class WorkflowValidator
         }
 
         Walk(expression.Root);
+    }
+
+    /// <summary>The output fields a step declares, or null when unknown (its action did not resolve: reported elsewhere).</summary>
+    private static IReadOnlyList<OutputField>? DeclaredOutputs(WorkflowStep step) => step switch
+    {
+        ActionStep { Resolved: { } resolved } => resolved.Descriptor.Outputs,
+        ActionStep => null,
+        BranchStep => BranchOutputs,
+        _ => [],
+    };
+
+    /// <summary>An if step's output: which way it went.</summary>
+    private static readonly OutputField[] BranchOutputs = [new("branch", OutputType.Text, "then or else: the way the branch went.")];
+
+    /// <summary>" (did you mean 'text'?)" when one declared name is a short edit away, else "".</summary>
+    internal static string Suggestion(string given, IEnumerable<string> names)
+    {
+        var closest = names
+            .Select(name => (Name: name, Distance: EditDistance(given, name)))
+            .Where(c => c.Distance <= Math.Max(1, Math.Min(2, given.Length / 3)))
+            .OrderBy(c => c.Distance)
+            .FirstOrDefault();
+        return closest.Name is null ? string.Empty : $" (did you mean '{closest.Name}'?)";
+    }
+
+    /// <summary>Levenshtein distance, with a swap of two neighbours counted as one edit (txet → text).</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     /// <summary>The value of a condition without names, or null when it depends on the run.</summary>

@@ -418,9 +418,9 @@ public class WorkflowInterpreterTests
                 action: route.agent.default
               - id: reply
                 action: route.reply
-                with: { text: "{{ steps.vip.output.text }}{{ steps.ask.output.text }}" }
+                with: { text: "{{ steps.vip.output.agent }}{{ steps.ask.output.text }}" }
             """);
-        var vip = Recording.Drive(definition, Text, new Script().Output("vip", ToJson(new { verdict = "continue", text = "hello vip" })));
+        var vip = Recording.Drive(definition, Text, new Script().Output("vip", ToJson(new { verdict = "continue", agent = "hello vip" })));
         Assert.Equal(["vip", "reply"], vip.All<CallActivity>().Select(c => c.StepId));
         Assert.Equal("""{"label":"vip"}""", vip.All<CallActivity>().First().Parameters.GetRawText());
         Assert.Equal("hello vip", vip.All<CallActivity>().Last().Parameters.GetProperty("text").GetString());

@@ -4,11 +4,31 @@ namespace Omni.Engine.Workflows.Actions;
 
 /// <summary>
 /// The built-in action descriptors. Guards return a verdict (<c>{"verdict":"continue"|"stop"|"defer", "reason", "until"}</c>,
-/// see <see cref="Running.GuardVerdict"/>); other actions return free-form JSON that later steps read as <c>steps.&lt;id&gt;.output</c>.
+/// see <see cref="Running.GuardVerdict"/>) with their own extra fields; other actions return a JSON object. Each declares
+/// its output's fields (<see cref="ActionDescriptor.Outputs"/>): later steps read only those, as <c>steps.&lt;id&gt;.output.&lt;field&gt;</c>.
 /// </summary>
 public static class BuiltInActions
 {
     private static readonly string[] Matching = ["sender", "conversation"];
+
+    /// <summary>Every guard's verdict: continue or stop (a deferral makes the step wait and ask again).</summary>
+    private static readonly OutputField Verdict = new("verdict", OutputType.Text, "continue or stop.");
+
+    private static readonly OutputField Reason = new("reason", OutputType.Text, "Why it stopped (or deferred).", Always: false);
+
+    private static readonly OutputField Until = new("until", OutputType.Text, "When a deferred run asks again (UTC ISO-8601).", Always: false);
+
+    private static readonly OutputField Matched = new("matched", OutputType.Text, "The handle, identity id or conversation that matched.", Always: false);
+
+    /// <summary>
+    /// What a side effect's output holds instead when its outcome is unknown (the execution died between recording and
+    /// sending; not resent): <c>{"effect": "unknown", "reason"}</c>. Every side-effect action declares them.
+    /// </summary>
+    public static IReadOnlyList<OutputField> EffectUnknown { get; } =
+    [
+        new("effect", OutputType.Text, "unknown when an earlier execution may or may not have sent it (not resent); absent otherwise.", Always: false),
+        new("reason", OutputType.Text, "Why the outcome is unknown.", Always: false),
+    ];
 
     public static ActionDescriptor GuardAllowlist { get; } = new()
     {
@@ -19,6 +39,7 @@ public static class BuiltInActions
             ParameterDescriptor.TextList("handles", "Handles or identity ids allowed through (e.g. 5511999990001@s.whatsapp.net, +55 11 99999-0001, idn_…).", required: true),
             ParameterDescriptor.Choice("match", "What is compared with the handles.", Matching, defaultValue: "sender"),
         ],
+        Outputs = [Verdict, Reason, Matched],
     };
 
     public static ActionDescriptor GuardDenylist { get; } = new()
@@ -30,6 +51,7 @@ public static class BuiltInActions
             ParameterDescriptor.TextList("handles", "Handles or identity ids to stop.", required: true),
             ParameterDescriptor.Choice("match", "What is compared with the handles.", Matching, defaultValue: "sender"),
         ],
+        Outputs = [Verdict, Reason, Matched],
     };
 
     public static ActionDescriptor GuardBlocklist { get; } = new()
@@ -40,6 +62,7 @@ public static class BuiltInActions
         [
             ParameterDescriptor.Text("list", "Name of the stored block list.", defaultValue: "blocked"),
         ],
+        Outputs = [Verdict, Reason, Matched],
     };
 
     public static ActionDescriptor GuardSelfRoute { get; } = new()
@@ -51,6 +74,7 @@ public static class BuiltInActions
             ParameterDescriptor.Choice("mode", "What to do with an own message.", ["ignore", "log", "reroute"], defaultValue: "ignore"),
             ParameterDescriptor.Text("reroute_to", "Agent that receives own messages when mode is reroute."),
         ],
+        Outputs = [Verdict, Reason],
     };
 
     public static ActionDescriptor GuardDebounce { get; } = new()
@@ -61,6 +85,11 @@ public static class BuiltInActions
         [
             ParameterDescriptor.Duration("window", "How long after its event a run waits for newer ones before continuing.", required: true),
             ParameterDescriptor.Choice("key", "What shares a window.", Matching, defaultValue: "conversation"),
+        ],
+        Outputs =
+        [
+            Verdict, Reason, Until,
+            new OutputField("latest_event_id", OutputType.Text, "When it stops: the newest event of the burst, whose run continues.", Always: false),
         ],
     };
 
@@ -75,6 +104,7 @@ public static class BuiltInActions
             ParameterDescriptor.Duration("window", "The counting window.", required: true),
             ParameterDescriptor.Choice("on_exceed", "stop ends the run (skipped); defer waits until the window has room.", ["stop", "defer"], defaultValue: "stop"),
         ],
+        Outputs = [Verdict, Reason, Until],
     };
 
     public static ActionDescriptor GuardContactOverride { get; } = new()
@@ -89,30 +119,45 @@ public static class BuiltInActions
             ParameterDescriptor.Text("agent", "Agent to use instead of the default for these contacts."),
             ParameterDescriptor.Text("system_prompt", "System prompt to use for these contacts."),
         ],
+        Outputs =
+        [
+            Verdict,
+            new OutputField("label", OutputType.Text, "The override's label."),
+            new OutputField("applies", OutputType.Boolean, "True when the sender is in the handles (or on the stored list named by the label)."),
+            new OutputField("agent", OutputType.Text, "The step's agent, only when the override applies.", Always: false),
+            new OutputField("system_prompt", OutputType.Text, "The step's system prompt, only when the override applies.", Always: false),
+            Matched,
+        ],
     };
 
     public static ActionDescriptor TransformSttAudio { get; } = new()
     {
         Id = "transform.stt.audio",
-        Description = "Transcribes the event's audio (voice notes, audio files). Output: {text, language, provider}.",
+        Description = "Transcribes the event's audio (voice notes, audio files). Output: {text, language}; the provider that answered is steps.<id>.provider.",
         Providers = ["groq", "openai", "assemblyai"],
         Parameters =
         [
             ParameterDescriptor.Text("language", "Expected language (ISO 639-1, e.g. pt); detected when absent."),
             ParameterDescriptor.Text("prompt", "Hint for the transcriber (names, jargon)."),
         ],
+        Outputs =
+        [
+            new OutputField("text", OutputType.Text, "The transcript."),
+            new OutputField("language", OutputType.Text, "The detected language, else the one asked for; absent when neither is known.", Always: false),
+        ],
     };
 
     public static ActionDescriptor TransformDescribeImage { get; } = new()
     {
         Id = "transform.describe.image",
-        Description = "Describes the event's image with a vision model. Output: {text, provider}.",
+        Description = "Describes the event's image with a vision model. Output: {text}.",
         Providers = ["qwen-vl", "local", "openai"],
         Parameters =
         [
             ParameterDescriptor.Text("prompt", "Instruction for the vision model.", defaultValue: "Describe this image in one short paragraph."),
             ParameterDescriptor.Text("language", "Language of the description (ISO 639-1)."),
         ],
+        Outputs = [new OutputField("text", OutputType.Text, "The description.")],
     };
 
     public static ActionDescriptor RouteReply { get; } = new()
@@ -125,17 +170,30 @@ public static class BuiltInActions
             ParameterDescriptor.Text("text", "The message to send (templates allowed).", required: true),
             ParameterDescriptor.Bool("quote", "Quote the triggering message.", defaultValue: false),
         ],
+        Outputs =
+        [
+            new OutputField("message_id", OutputType.Text, "The provider's id of the sent message; null when the provider gives none.", Always: false),
+            new OutputField("recipient", OutputType.Text, "The conversation it was sent to."),
+            new OutputField("status", OutputType.Text, "The provider's delivery status."),
+            .. EffectUnknown,
+        ],
     };
 
     public static ActionDescriptor RouteAgentDefault { get; } = new()
     {
         Id = "route.agent.default",
-        Description = "Asks an agent for an answer to the event (does not send it). Output: {text, agent}.",
+        Description = "Asks an agent for an answer to the event (does not send it). Output: {text, agent, model}.",
         Parameters =
         [
             ParameterDescriptor.Text("agent", "The agent to ask.", defaultValue: "default"),
             ParameterDescriptor.Text("system_prompt", "System prompt for this workflow."),
             ParameterDescriptor.Text("input", "What the agent is given; the event's text when absent (templates allowed)."),
+        ],
+        Outputs =
+        [
+            new OutputField("text", OutputType.Text, "The agent's answer."),
+            new OutputField("agent", OutputType.Text, "The agent that answered."),
+            new OutputField("model", OutputType.Text, "The model that answered."),
         ],
     };
 
@@ -150,6 +208,13 @@ public static class BuiltInActions
             ParameterDescriptor.Text("reason", "Why it is escalated (templates allowed)."),
             ParameterDescriptor.Text("assignee", "Person or team to notify."),
             ParameterDescriptor.Choice("channel", "Where the human is notified.", [Channels.WhatsApp, Channels.Discord, Channels.Telegram, Channels.Slack, Channels.Webhook], defaultValue: Channels.Slack),
+        ],
+        Outputs =
+        [
+            new OutputField("waiting_for", OutputType.Text, "The external event that resolves the escalation (resolved)."),
+            new OutputField("notified", OutputType.Text, "Where the notice went (the URL without its query)."),
+            new OutputField("status_code", OutputType.WholeNumber, "The webhook's HTTP status."),
+            .. EffectUnknown,
         ],
     };
 
@@ -187,6 +252,12 @@ public static class BuiltInActions
             ParameterDescriptor.Text("url", "Where to send it (https).", required: true),
             ParameterDescriptor.Text("body", "Body text (templates allowed); a JSON summary of the event when absent."),
             ParameterDescriptor.Choice("method", "HTTP method.", ["POST", "PUT"], defaultValue: "POST"),
+        ],
+        Outputs =
+        [
+            new OutputField("status_code", OutputType.WholeNumber, "The webhook's HTTP status."),
+            new OutputField("url", OutputType.Text, "Where it was sent (the URL without its query)."),
+            .. EffectUnknown,
         ],
     };
 
