@@ -60,10 +60,7 @@ public static class WorkflowJsonSchema
                 ["minItems"] = 1,
                 ["items"] = Ref("step"),
             },
-            ["step"] = new JsonObject
-            {
-                ["oneOf"] = new JsonArray(Ref("action_step"), Ref("if_step"), Ref("stop_step")),
-            },
+            ["step"] = Step(),
             ["step_id"] = new JsonObject { ["type"] = "string", ["pattern"] = WorkflowParser.StepIdPattern().ToString() },
             ["retry"] = new JsonObject
             {
@@ -169,6 +166,79 @@ public static class WorkflowJsonSchema
         return schema;
     }
 
+    /// <summary>
+    /// The JSON Schema of one action's output (what <c>steps.&lt;id&gt;.output</c> holds), from its declared fields: the
+    /// fields it always gives are required; the others may be absent or null. Served by the registry API.
+    /// </summary>
+    public static JsonObject OutputSchema(ActionDescriptor action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var properties = new JsonObject();
+        foreach (var field in action.Outputs)
+        {
+            var schema = OutputFieldSchema(field.Type);
+            if (!field.Always)
+            {
+                schema["type"] = new JsonArray(schema["type"]!.GetValue<string>(), "null");
+            }
+
+            schema["description"] = field.Description;
+            properties[field.Name] = schema;
+        }
+
+        var output = new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["properties"] = properties,
+        };
+        var required = action.Outputs.Where(f => f.Always).Select(f => (JsonNode?)f.Name).ToArray();
+        if (required.Length > 0)
+        {
+            output["required"] = new JsonArray(required);
+        }
+
+        return output;
+    }
+
+    private static JsonObject OutputFieldSchema(OutputType type) => type switch
+    {
+        OutputType.Text => new JsonObject { ["type"] = "string" },
+        OutputType.WholeNumber => new JsonObject { ["type"] = "integer" },
+        OutputType.Number => new JsonObject { ["type"] = "number" },
+        OutputType.Boolean => new JsonObject { ["type"] = "boolean" },
+        OutputType.TextList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+        OutputType.Record => new JsonObject { ["type"] = "object" },
+        _ => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" } },
+    };
+
+    /// <summary>
+    /// A step, discriminated by the key it has (action, if, stop) with if/then/else rather than a oneOf, so that an editor
+    /// reports one bad step with the errors of its own kind only (a oneOf reports every kind's errors).
+    /// </summary>
+    private static JsonObject Step() => new()
+    {
+        ["type"] = "object",
+        ["description"] = "A step: 'action' calls an action, 'if' branches, 'stop' ends the run.",
+        ["if"] = new JsonObject { ["type"] = "object", ["required"] = new JsonArray("action") },
+        ["then"] = Ref("action_step"),
+        ["else"] = new JsonObject
+        {
+            ["if"] = new JsonObject { ["type"] = "object", ["required"] = new JsonArray("if") },
+            ["then"] = Ref("if_step"),
+            ["else"] = new JsonObject
+            {
+                ["if"] = new JsonObject { ["type"] = "object", ["required"] = new JsonArray("stop") },
+                ["then"] = Ref("stop_step"),
+                ["else"] = new JsonObject
+                {
+                    ["required"] = new JsonArray("action"),
+                    ["description"] = "A step needs one of 'action' (call an action), 'if' (branch) or 'stop' (end the run).",
+                },
+            },
+        },
+    };
+
     private static JsonObject ParameterSchema(ParameterDescriptor parameter)
     {
         JsonObject schema = parameter.Type switch
@@ -202,11 +272,6 @@ public static class WorkflowJsonSchema
 
     private static JsonObject ActionStep(ActionRegistry registry)
     {
-        var exact = registry.Actions.Select(a => (JsonNode?)a.Id).ToArray();
-        var labelled = registry.Actions.Where(a => a.LabelParameter is not null).Select(a => (JsonNode?)new JsonObject
-        {
-            ["pattern"] = $"^{Regex.Escape(a.Id)}\\.[a-z0-9_-]+$",
-        }).ToArray();
         var rules = new JsonArray();
         foreach (var action in registry.Actions)
         {
@@ -241,12 +306,8 @@ public static class WorkflowJsonSchema
             ["properties"] = new JsonObject
             {
                 ["id"] = Ref("step_id"),
-                ["action"] = new JsonObject
-                {
-                    ["description"] = "A registry action id; its first segment is the category (guard → transform → route → validate → persist → meta).",
-                    ["anyOf"] = new JsonArray([new JsonObject { ["enum"] = new JsonArray(exact) }, .. labelled]),
-                },
-                ["with"] = new JsonObject { ["type"] = "object" },
+                ["action"] = ActionId(registry),
+                ["with"] = new JsonObject { ["description"] = "The action's parameters (checked per action)." },
                 ["when"] = Ref("condition"),
                 ["retry"] = Ref("retry"),
                 ["providers"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = "Fallback chain, tried in order." },
@@ -268,6 +329,29 @@ public static class WorkflowJsonSchema
                 ["next"] = Ref("step_id", "Continue at this step after this one ran (forward jumps only)."),
             },
             ["allOf"] = rules,
+        };
+    }
+
+    /// <summary>
+    /// A registry id: one of the ids, or the dotted form of a labelled action (<c>guard.contact_override.vip</c>). The
+    /// labelled forms are an if/then/else around the enum, not an anyOf, so an unknown id is one error.
+    /// </summary>
+    private static JsonObject ActionId(ActionRegistry registry)
+    {
+        const string Description = "A registry action id; its first segment is the category (guard → transform → route → validate → persist → meta).";
+        var ids = new JsonObject { ["enum"] = new JsonArray([.. registry.Actions.Select(a => (JsonNode?)a.Id)]) };
+        var labelled = registry.Actions.Where(a => a.LabelParameter is not null).Select(a => Regex.Escape(a.Id)).ToList();
+        if (labelled.Count == 0)
+        {
+            ids["description"] = Description;
+            return ids;
+        }
+
+        return new JsonObject
+        {
+            ["description"] = Description,
+            ["if"] = new JsonObject { ["type"] = "string", ["pattern"] = $"^({string.Join("|", labelled)})\\.[a-z0-9_-]+$" },
+            ["else"] = ids,
         };
     }
 
