@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Omni.Engine.Json;
+using Omni.Engine.Workflows.Actions;
 using Omni.Local.Tests.Support;
 using Omni.Services.Workflows;
 using Omni.TestSupport;
@@ -191,6 +193,67 @@ public sealed class WorkflowsApiTests(AzuriteFixture azurite)
         Assert.True(reply.GetProperty("is_side_effect").GetBoolean());
         Assert.Contains(reply.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "text");
         Assert.Equal("object", reply.GetProperty("parameters_schema").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Registry_EveryActionWithParameterAndOutputSchema()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var actions = (await host.GetJsonAsync("/api/registry/actions")).GetProperty("actions").EnumerateArray().ToList();
+        Assert.All(actions, a =>
+        {
+            Assert.Equal("object", a.GetProperty("parameters_schema").GetProperty("type").GetString());
+            var schema = a.GetProperty("output_schema");
+            Assert.Equal("object", schema.GetProperty("type").GetString());
+            Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
+            Assert.Equal(
+                a.GetProperty("outputs").EnumerateArray().Select(f => f.GetProperty("name").GetString()),
+                schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        });
+
+        var agent = actions.Single(a => a.GetProperty("id").GetString() == "route.agent.default");
+        Assert.Equal(["text", "agent", "model"], agent.GetProperty("outputs").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal("string", agent.GetProperty("output_schema").GetProperty("properties").GetProperty("text").GetProperty("type").GetString());
+        Assert.Equal(["text", "agent", "model"], agent.GetProperty("output_schema").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+
+        var guard = actions.Single(a => a.GetProperty("id").GetString() == "guard.rate_limit");
+        var reason = guard.GetProperty("outputs").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "reason");
+        Assert.Equal(("string", false), (reason.GetProperty("type").GetString(), reason.GetProperty("always").GetBoolean()));
+        Assert.Equal(["string", "null"], guard.GetProperty("output_schema").GetProperty("properties").GetProperty("reason").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task Validate_ErrorsOfEveryKind_AllInOneAnswer()
+    {
+        // transform.shout is in this host's registry but has no executor: action_not_available, reported together with
+        // the parser's and validator's errors (it used to appear only once those were fixed).
+        var shout = new ActionDescriptor
+        {
+            Id = "transform.shout",
+            Description = "Upper-cases the text.",
+            Outputs = [new OutputField("text", OutputType.Text, "The text, upper-cased.")],
+        };
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false,
+            configure: builder => builder.Services.AddSingleton(ActionRegistry.Default.With(shout)));
+        var yaml = Head +
+                   "  - id: loud\n" +
+                   "    action: transform.shout\n" +
+                   "  - id: reply\n" +
+                   "    action: route.reply\n" +
+                   "    with: { text: \"{{ steps.loud.output.txet }}\", loud: true }\n" +
+                   "  - id: broken\n" +
+                   "    with: { text: hi }\n";
+        var (status, verdict) = await SendAsync(host.Client, HttpMethod.Post, "/api/workflows/validate", yaml);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(verdict.GetProperty("valid").GetBoolean());
+        var errors = verdict.GetProperty("errors").EnumerateArray()
+            .Select(e => $"{e.GetProperty("line").GetInt32()}:{e.GetProperty("column").GetInt32()} {e.GetProperty("code").GetString()}")
+            .ToList();
+        Assert.Equal(["7:13 action_not_available", "10:41 unknown_output_field", "10:51 unknown_parameter", "11:5 invalid_step"], errors);
+
+        var (put, rejected) = await SendAsync(host.Client, HttpMethod.Put, "/api/workflows/greet", yaml);
+        Assert.Equal(HttpStatusCode.BadRequest, put);
+        Assert.Equal(4, rejected.GetProperty("error").GetProperty("details").GetArrayLength());
     }
 
     [Fact]

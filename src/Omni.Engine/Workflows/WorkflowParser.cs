@@ -13,6 +13,13 @@ namespace Omni.Engine.Workflows;
 public sealed record WorkflowLoadResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors)
 {
     public bool IsValid => Definition is not null;
+
+    /// <summary>
+    /// The definition as far as it could be read, also when it has errors (steps that could not be read are left out);
+    /// null only when the text is not a YAML mapping. For checks a host adds (actions without an executor) so that one
+    /// answer reports every error; never run it.
+    /// </summary>
+    public WorkflowDefinition? Parsed { get; init; }
 }
 
 /// <summary>
@@ -66,7 +73,7 @@ public sealed partial class WorkflowParser
             .Distinct()
             .OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.Code, StringComparer.Ordinal)
             .ToList();
-        return new WorkflowLoadResult(errors.Count == 0 ? definition : null, errors);
+        return new WorkflowLoadResult(errors.Count == 0 ? definition : null, errors) { Parsed = definition };
     }
 
     private WorkflowDefinition? ParseDocument()

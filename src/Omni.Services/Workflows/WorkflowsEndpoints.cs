@@ -141,7 +141,10 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
     public Task<IResult> SchemaAsync(ApiCall call) =>
         Task.FromResult(Results.Text(WorkflowJsonSchema.Generate(store.Registry), "application/schema+json", Encoding.UTF8));
 
-    /// <summary><c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema and default provider chain.</summary>
+    /// <summary>
+    /// <c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema, default provider
+    /// chain, and the fields of its output (what <c>steps.&lt;id&gt;.output.&lt;field&gt;</c> reads) with their schema.
+    /// </summary>
     public Task<IResult> ActionsAsync(ApiCall call) =>
         Task.FromResult(Json(new
         {
@@ -165,6 +168,14 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
                     maximum = p.Maximum,
                 }),
                 parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
+                outputs = a.Outputs.Select(f => new
+                {
+                    name = f.Name,
+                    type = OutputTypes.Name(f.Type),
+                    always = f.Always,
+                    description = f.Description,
+                }),
+                output_schema = WorkflowJsonSchema.OutputSchema(a),
             }),
         }));
 
@@ -184,12 +195,13 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
 
     /// <summary>
     /// The parser's errors, plus one per step whose action the registry describes but this host has no executor for
-    /// (it would validate, then fail at run time).
+    /// (it would validate, then fail at run time): all in one answer, in document order, also when the document has
+    /// other errors.
     /// </summary>
     private List<WorkflowError> WithUnavailableActions(WorkflowLoadResult result)
     {
         var errors = result.Errors.ToList();
-        if (result.Definition is { } definition)
+        if (result.Parsed is { } definition)
         {
             foreach (var step in ActionSteps(definition.Steps))
             {
@@ -201,7 +213,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
             }
         }
 
-        return errors;
+        return [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.Code, StringComparer.Ordinal)];
     }
 
     private static IEnumerable<ActionStep> ActionSteps(IEnumerable<WorkflowStep> steps) => steps.SelectMany(step => step switch

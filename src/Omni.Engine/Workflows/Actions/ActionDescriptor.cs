@@ -140,6 +140,21 @@ public enum OutputType
     List,
 }
 
+public static class OutputTypes
+{
+    /// <summary>The name used in docs and the registry API: string, int, number, bool, string_list, object, object_list.</summary>
+    public static string Name(OutputType type) => type switch
+    {
+        OutputType.Text => "string",
+        OutputType.WholeNumber => "int",
+        OutputType.Number => "number",
+        OutputType.Boolean => "bool",
+        OutputType.TextList => "string_list",
+        OutputType.Record => "object",
+        _ => "object_list",
+    };
+}
+
 /// <summary>
 /// One top-level field of an action's output. The validator accepts <c>steps.&lt;id&gt;.output.&lt;name&gt;</c> only
 /// for declared names; the registry renders the list as a JSON Schema.
