@@ -64,6 +64,47 @@ public sealed class WorkflowsCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Validate_SeveralErrors_EachPrintedWithItsLineAndCaret()
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+        var file = Payloads.WriteTemp("""
+            id: answer
+            version: 1
+            trigger:
+              event_kinds: [message]
+            steps:
+              - id: ask-agent
+                action: route.agent.default
+              - id: reply
+                action: route.reply
+                with: { text: "{{ steps.ask-agent.output.txet }}", loud: true }
+              - id: tell
+                action: meta.notify.webhok
+
+            """, ".yaml");
+
+        var result = await CliRunner.RunAsync(host, "workflows", "validate", file);
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Output.Split('\n');
+        var name = Path.GetFileName(file);
+        foreach (var (position, what, source) in new[]
+                 {
+                     ("10:46", "did you mean 'text'?", " 10 |     with: { text: \"{{ steps.ask-agent.output.txet }}\", loud: true }"),
+                     ("10:56", "no parameter 'loud'", " 10 |     with: { text: \"{{ steps.ask-agent.output.txet }}\", loud: true }"),
+                     ("12:13", "meta.notify.webhok", " 12 |     action: meta.notify.webhok"),
+                 })
+        {
+            var at = Array.FindIndex(lines, l => l.StartsWith($"{name}:{position}", StringComparison.Ordinal));
+            Assert.True(at >= 0, $"{position} missing:\n{result.Output}");
+            Assert.Contains(what, lines[at], StringComparison.Ordinal);
+            Assert.Equal(source, lines[at + 1]);
+            var column = int.Parse(position.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("    | " + new string(' ', column - 1) + "^", lines[at + 2]);
+        }
+    }
+
+    [Fact]
     public async Task Validate_Valid_SaysSo()
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);
