@@ -83,7 +83,7 @@ public static class OpenAiChat
     {
         ModelId = model,
         ResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema(schema, name),
-        AdditionalProperties = new AdditionalPropertiesDictionary { ["strictJsonSchema"] = true },
+        AdditionalProperties = new AdditionalPropertiesDictionary { ["strict"] = true }, // the OpenAI adapter's key for json_schema.strict
     };
 
     /// <summary>The answer parsed as a JSON object, or null when it is none (a provider that ignored the schema, a refusal).</summary>
