@@ -169,6 +169,43 @@ public static class WorkflowJsonSchema
         return schema;
     }
 
+    /// <summary>
+    /// The JSON Schema of an action's output (what <c>steps.&lt;id&gt;.output</c> holds), from its declared
+    /// <see cref="ActionDescriptor.Outputs"/>; fields declared <c>Always</c> are required. Null when it declares none.
+    /// </summary>
+    public static JsonObject? OutputSchema(ActionDescriptor action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (action.Outputs.Count == 0)
+        {
+            return null;
+        }
+
+        var properties = new JsonObject();
+        foreach (var field in action.Outputs)
+        {
+            var schema = field.Type switch
+            {
+                OutputType.Text => new JsonObject { ["type"] = "string" },
+                OutputType.WholeNumber => new JsonObject { ["type"] = "integer" },
+                OutputType.Number => new JsonObject { ["type"] = "number" },
+                OutputType.Boolean => new JsonObject { ["type"] = "boolean" },
+                OutputType.TextList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+                OutputType.List => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" } },
+                _ => new JsonObject { ["type"] = "object" },
+            };
+            schema["description"] = field.Description;
+            properties[field.Name] = schema;
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["required"] = new JsonArray([.. action.Outputs.Where(o => o.Always).Select(o => (JsonNode?)o.Name)]),
+        };
+    }
+
     private static JsonObject ParameterSchema(ParameterDescriptor parameter)
     {
         JsonObject schema = parameter.Type switch

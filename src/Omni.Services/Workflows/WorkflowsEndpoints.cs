@@ -141,7 +141,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
     public Task<IResult> SchemaAsync(ApiCall call) =>
         Task.FromResult(Results.Text(WorkflowJsonSchema.Generate(store.Registry), "application/schema+json", Encoding.UTF8));
 
-    /// <summary><c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema and default provider chain.</summary>
+    /// <summary><c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema, output schema (when it declares its outputs) and default provider chain.</summary>
     public Task<IResult> ActionsAsync(ApiCall call) =>
         Task.FromResult(Json(new
         {
@@ -165,6 +165,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
                     maximum = p.Maximum,
                 }),
                 parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
+                output_schema = WorkflowJsonSchema.OutputSchema(a),
             }),
         }));
 
