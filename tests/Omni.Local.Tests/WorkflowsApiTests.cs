@@ -195,6 +195,26 @@ public sealed class WorkflowsApiTests(AzuriteFixture azurite)
         Assert.Equal("object", reply.GetProperty("parameters_schema").GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData("transform.translate", "transform", "to", "text")]
+    [InlineData("transform.describe.video", "transform", "prompt", "text")]
+    [InlineData("validate.safety", "validate", "text", "categories")]
+    [InlineData("workflow.smart_decision", "workflow", "branches", "branch")]
+    public async Task Registry_SeedAction_ListedWithParameterAndOutputSchemas(string id, string category, string parameter, string output)
+    {
+        await using var host = await OmniHost.StartAsync(azurite, consumer: false);
+
+        var action = (await host.GetJsonAsync("/api/registry/actions")).GetProperty("actions").EnumerateArray()
+            .Single(a => a.GetProperty("id").GetString() == id);
+
+        Assert.Equal(category, action.GetProperty("category").GetString());
+        Assert.True(action.GetProperty("parameters_schema").GetProperty("properties").TryGetProperty(parameter, out _));
+        var outputs = action.GetProperty("output_schema");
+        Assert.Equal("object", outputs.GetProperty("type").GetString());
+        Assert.True(outputs.GetProperty("properties").TryGetProperty(output, out _));
+        Assert.Contains("provider", outputs.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+    }
+
     [Fact]
     public async Task Registry_EveryActionWithParameterAndOutputSchema()
     {

@@ -345,7 +345,7 @@ public sealed partial class WorkflowParser
         {
             var message = ActionCategories.TryFromActionId(actionId, out var category)
                 ? $"unknown action '{actionId}'; known {ActionCategories.Name(category)} actions: {string.Join(", ", _registry.Actions.Where(a => a.Category == category).Select(a => a.LabelParameter is null ? a.Id : $"{a.Id}.<{a.LabelParameter}>"))}"
-                : $"unknown action '{actionId}': an action id starts with its category (guard, transform, route, validate, persist, meta)";
+                : $"unknown action '{actionId}': an action id starts with its category (guard, transform, route, validate, persist, meta, workflow)";
             Error(WorkflowErrorCodes.UnknownAction, message, Pos(actionNode));
         }
 
@@ -498,6 +498,12 @@ public sealed partial class WorkflowParser
                     $"step '{stepId}': action '{descriptor.Id}' needs parameter '{parameter.Name}' ({ParameterTypes.Name(parameter.Type)}){hint}",
                     withNode is null ? actionPosition : Pos(withNode));
             }
+        }
+
+        foreach (var problem in descriptor.CheckParameters?.Invoke(values) ?? [])
+        {
+            var at = values.FirstOrDefault(v => v.Name == problem.Parameter)?.Position ?? (withNode is null ? actionPosition : Pos(withNode));
+            Error(WorkflowErrorCodes.InvalidParameter, $"step '{stepId}': {problem.Message}", at);
         }
 
         return values;

@@ -278,13 +278,13 @@ internal sealed class WorkflowValidator
     {
         foreach (var node in _nodes)
         {
-            if (node.Step is not ActionStep { Category: { } category } step)
+            if (node.Step is not ActionStep { Category: { } category } step || ActionCategories.Position(category) is not { } position)
             {
                 continue;
             }
 
             var later = node.Ancestors
-                .Where(a => a.Step is ActionStep { Category: { } c } && c > category)
+                .Where(a => a.Step is ActionStep { Category: { } c } && ActionCategories.Position(c) > position)
                 .OrderBy(a => a.DocumentIndex)
                 .FirstOrDefault();
             if (later?.Step is ActionStep before)

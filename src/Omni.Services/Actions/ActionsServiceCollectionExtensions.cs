@@ -7,7 +7,9 @@ using Omni.Services.Actions.Guards;
 using Omni.Services.Actions.Http;
 using Omni.Services.Connections;
 using Omni.Services.Actions.Notify;
+using Omni.Services.Actions.Safety;
 using Omni.Services.Actions.Speech;
+using Omni.Services.Actions.Text;
 using Omni.Services.Actions.Vision;
 using Omni.Services.Configuration;
 using Omni.Services.Contacts;
@@ -32,7 +34,7 @@ public static class ActionsServiceCollectionExtensions
 
         // One named client per provider: separate pools, no client-wide timeout (each request has its provider's own).
         var names = new HashSet<string>(StringComparer.Ordinal) { ActionHttpClients.Evolution, ActionHttpClients.Media };
-        foreach (var provider in options.Providers.Keys.Concat(["groq", "openai", "assemblyai"]))
+        foreach (var provider in options.Providers.Keys.Concat(["groq", "openai", "assemblyai", "mistral"]))
         {
             names.Add(ActionHttpClients.ForProvider(provider));
         }
@@ -78,6 +80,10 @@ public static class ActionsServiceCollectionExtensions
         services.AddSingleton<IActionExecutor, AgentChatExecutor>();
         services.AddSingleton<IActionExecutor, SpeechToTextExecutor>();
         services.AddSingleton<IActionExecutor, DescribeImageExecutor>();
+        services.AddSingleton<IActionExecutor, DescribeVideoExecutor>();
+        services.AddSingleton<IActionExecutor, TranslateExecutor>();
+        services.AddSingleton<IActionExecutor, SafetyExecutor>();
+        services.AddSingleton<IActionExecutor, SmartDecisionExecutor>();
         services.AddSingleton<IActionExecutor, NotifyWebhookExecutor>();
         services.AddSingleton<IActionExecutor, EscalateHumanExecutor>();
         services.AddSingleton<IActionExecutor, SelfRouteGuard>();

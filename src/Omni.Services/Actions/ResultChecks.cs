@@ -29,7 +29,7 @@ public static partial class ResultChecks
     public static IReadOnlyList<ResultCheck> DefaultsFor(string actionId) => actionId switch
     {
         "transform.stt.audio" => [NonEmptyText, NotAssistantReply],
-        "transform.describe.image" or "route.agent.default" => [NonEmptyText],
+        "transform.describe.image" or "transform.describe.video" or "transform.translate" or "route.agent.default" => [NonEmptyText],
         _ => [],
     };
 

@@ -526,17 +526,17 @@ public class WorkflowParserTests
     {
         var registry = ActionRegistry.Default.With(new ActionDescriptor
         {
-            Id = "validate.safety",
-            Description = "Checks a draft reply.",
+            Id = "validate.tone",
+            Description = "Checks a draft reply's tone.",
             Parameters = [ParameterDescriptor.Text("text", "Draft", required: true)],
         });
         var definition = Load(Steps(
             "  - id: ask",
             "    action: route.agent.default",
             "  - id: safe",
-            "    action: validate.safety",
+            "    action: validate.tone",
             "    with: { text: \"{{ steps.ask.output.text }}\" }"), registry);
         Assert.Equal(ActionCategory.Validate, ((ActionStep)definition.Steps[1]).Category);
-        Assert.Single(Errors(Steps("  - id: safe", "    action: validate.safety", "    with: { text: x }")), e => e.Code == WorkflowErrorCodes.UnknownAction);
+        Assert.Single(Errors(Steps("  - id: safe", "    action: validate.tone", "    with: { text: x }")), e => e.Code == WorkflowErrorCodes.UnknownAction);
     }
 }

@@ -23,6 +23,9 @@ public sealed class ActionsHost : IAsyncDisposable
     public const string AssemblyAiKey = "aai-test-key";
     public const string NotifySecret = "notify-secret";
 
+    /// <summary>Stands for the WireMock server's URL in a setting's value (it is known only once the server runs).</summary>
+    public const string ServerUrl = "{server}";
+
     private readonly ServiceProvider _services;
 
     private ActionsHost(WireMockServer server, ServiceProvider services, RecordingDelays delays)
@@ -83,7 +86,7 @@ public sealed class ActionsHost : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            config[key] = value?.Replace(ServerUrl, url, StringComparison.Ordinal);
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(config).Build();

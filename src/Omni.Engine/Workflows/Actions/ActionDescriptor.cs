@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Omni.Engine.Workflows.Actions;
 
-/// <summary>The six action categories, in the order steps run.</summary>
+/// <summary>
+/// The action categories: the six that order steps (guard → transform → route/validate → persist → meta), and workflow
+/// blocks, which only choose a path and take no position (see <see cref="ActionCategories.Position"/>).
+/// </summary>
 public enum ActionCategory
 {
     Guard = 0,
@@ -11,12 +14,31 @@ public enum ActionCategory
     Validate = 3,
     Persist = 4,
     Meta = 5,
+
+    /// <summary><c>workflow.*</c>: control flow backed by an action (<c>workflow.smart_decision</c>), placed anywhere like an if step.</summary>
+    Workflow = 6,
 }
 
 public static class ActionCategories
 {
-    /// <summary>guard → transform → route → validate → persist → meta.</summary>
-    public static string OrderText { get; } = "guard → transform → route → validate → persist → meta";
+    /// <summary>The order rule as the validator states it.</summary>
+    public static string OrderText { get; } =
+        "guard → transform → route → validate → persist → meta (a validate step may also gate a later route step; workflow blocks may stand anywhere)";
+
+    /// <summary>
+    /// The category's place in the step order: a step may not run after a step with a higher position. Route and
+    /// validate share one, so a validate step can check what one route step produced (an agent's answer) before another
+    /// route step sends it. Workflow blocks have none: like if steps, they only choose which steps run.
+    /// </summary>
+    public static int? Position(ActionCategory category) => category switch
+    {
+        ActionCategory.Guard => 0,
+        ActionCategory.Transform => 1,
+        ActionCategory.Route or ActionCategory.Validate => 2,
+        ActionCategory.Persist => 3,
+        ActionCategory.Meta => 4,
+        _ => null,
+    };
 
     /// <summary>The category named by an action id's first segment (<c>route.reply</c> → Route).</summary>
     public static bool TryFromActionId(string actionId, out ActionCategory category)
@@ -32,6 +54,7 @@ public static class ActionCategories
             "validate" => (true, ActionCategory.Validate),
             "persist" => (true, ActionCategory.Persist),
             "meta" => (true, ActionCategory.Meta),
+            "workflow" => (true, ActionCategory.Workflow),
             _ => (false, ActionCategory.Guard),
         };
         return found;
@@ -44,7 +67,8 @@ public static class ActionCategories
         ActionCategory.Route => "route",
         ActionCategory.Validate => "validate",
         ActionCategory.Persist => "persist",
-        _ => "meta",
+        ActionCategory.Meta => "meta",
+        _ => "workflow",
     };
 }
 
@@ -192,9 +216,31 @@ public sealed record ActionDescriptor
     /// </summary>
     public IReadOnlyList<OutputField> Outputs { get; init; } = [];
 
+    /// <summary>
+    /// Checks across a step's parameters that their types cannot express (a fallback that must be one of the branches, a
+    /// language code); the parser reports each problem as <c>invalid_parameter</c> at the parameter's value. Template
+    /// values (<see cref="ParameterValue.Template"/> with expressions) are only known at run time and are the executor's to check.
+    /// </summary>
+    public Func<IReadOnlyList<ParameterValue>, IEnumerable<ParameterProblem>>? CheckParameters { get; init; }
+
     public ActionCategory Category => ActionCategories.TryFromActionId(Id, out var category)
         ? category
         : throw new InvalidOperationException($"action id '{Id}' does not start with a category");
 
     public ParameterDescriptor? Parameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+}
+
+/// <summary>One problem <see cref="ActionDescriptor.CheckParameters"/> found: the parameter it is about and what is wrong.</summary>
+public sealed record ParameterProblem(string Parameter, string Message);
+
+public static class ParameterLiterals
+{
+    /// <summary>A parameter's value when it is a string without <c>{{ }}</c> expressions (known at validation time), else null.</summary>
+    public static string? Text(ParameterValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Value.ValueKind == JsonValueKind.String && (value.Template is null || !value.Template.Expressions.Any())
+            ? value.Value.GetString()
+            : null;
+    }
 }

@@ -160,6 +160,44 @@ public static class BuiltInActions
         Outputs = [new OutputField("text", OutputType.Text, "The description.")],
     };
 
+    public static ActionDescriptor TransformTranslate { get; } = new()
+    {
+        Id = "transform.translate",
+        Description = "Translates the event's text (or `text`) into the language `to` with an OpenAI-compatible chat model. Output: {text, source_language, provider}.",
+        Providers = ["openai", "groq", "local"],
+        Parameters =
+        [
+            ParameterDescriptor.Text("to", "Target language, an ISO 639-1 code (e.g. en, pt); templates allowed.", required: true),
+            ParameterDescriptor.Text("text", "What to translate (templates allowed); the event's text when absent."),
+            ParameterDescriptor.Text("from", "Source language (ISO 639-1) when known; detected otherwise."),
+        ],
+        Outputs =
+        [
+            new OutputField("text", OutputType.Text, "The translation."),
+            new OutputField("source_language", OutputType.Text, "The source language (ISO 639-1) as given or detected; absent when the model could not tell.", Always: false),
+            new OutputField("provider", OutputType.Text, "The provider link that translated."),
+        ],
+        CheckParameters = values => LanguageCodes(values, "to", "from"),
+    };
+
+    public static ActionDescriptor TransformDescribeVideo { get; } = new()
+    {
+        Id = "transform.describe.video",
+        Description = "Describes the event's video with a video-capable model: the whole video is sent (OpenAI-compatible `video_url` part) and the provider samples its frames. Output: {text, provider}.",
+        Providers = ["qwen-vl", "local"],
+        Parameters =
+        [
+            ParameterDescriptor.Text("prompt", "Instruction for the model.", defaultValue: "Describe this video in one short paragraph."),
+            ParameterDescriptor.Text("language", "Language of the description (ISO 639-1)."),
+        ],
+        Outputs =
+        [
+            new OutputField("text", OutputType.Text, "The description."),
+            new OutputField("provider", OutputType.Text, "The provider link that described it."),
+        ],
+        CheckParameters = values => LanguageCodes(values, "language"),
+    };
+
     public static ActionDescriptor RouteReply { get; } = new()
     {
         Id = "route.reply",
@@ -231,6 +269,26 @@ public static class BuiltInActions
         ],
     };
 
+    public static ActionDescriptor ValidateSafety { get; } = new()
+    {
+        Id = "validate.safety",
+        Description = "Checks a text a route step is going to send (e.g. an agent's answer) with an OpenAI-compatible moderation endpoint; a flagged text blocks the run before any later route step sends it, and the flagging categories are recorded. Output: {verdict, reason, flagged, categories, provider}.",
+        Providers = ["openai", "mistral"],
+        Parameters =
+        [
+            ParameterDescriptor.Text("text", "The text to check (templates allowed), e.g. {{ steps.ask-agent.output.text }}.", required: true),
+            ParameterDescriptor.TextList("categories", "Only these moderation categories block (e.g. harassment, self-harm); any flagged category when absent."),
+        ],
+        Outputs =
+        [
+            new OutputField("verdict", OutputType.Text, "continue, or stop when the text is blocked."),
+            new OutputField("reason", OutputType.Text, "Why it was blocked.", Always: false),
+            new OutputField("flagged", OutputType.Boolean, "True when the text is blocked."),
+            new OutputField("categories", OutputType.TextList, "The moderation categories that flagged the text (those that block, when `categories` is given)."),
+            new OutputField("provider", OutputType.Text, "The provider link that moderated."),
+        ],
+    };
+
     public static ActionDescriptor PersistTagging { get; } = new()
     {
         Id = "persist.tagging",
@@ -272,12 +330,41 @@ public static class BuiltInActions
         ],
     };
 
+    public static ActionDescriptor WorkflowSmartDecision { get; } = new()
+    {
+        Id = "workflow.smart_decision",
+        Description = "Asks an agent to pick one of the declared branches, with a schema-constrained answer (an enum of the branch names); the declared fallback branch when the agent fails or answers outside them. Later steps read steps.<id>.output.branch. Output: {branch, reason, provider, fell_back}.",
+        Parameters =
+        [
+            ParameterDescriptor.TextList("branches", "At least two branches, each 'name' or 'name: when to take it' (names [a-z][a-z0-9_-]*).", required: true),
+            ParameterDescriptor.Text("fallback", "The branch taken when the agent fails or answers outside the branches; one of them.", required: true),
+            ParameterDescriptor.Text("agent", "The agent that decides (Omni:Agents:<agent>).", defaultValue: "default"),
+            ParameterDescriptor.Text("input", "What the decision is about (templates allowed); the event's text when absent."),
+            ParameterDescriptor.Text("instructions", "Extra guidance for the decision (templates allowed)."),
+        ],
+        Outputs =
+        [
+            new OutputField("branch", OutputType.Text, "The chosen branch: one of the declared names."),
+            new OutputField("reason", OutputType.Text, "The agent's one-line reason, or why the fallback was taken."),
+            new OutputField("provider", OutputType.Text, "The agent that decided."),
+            new OutputField("fell_back", OutputType.Boolean, "True when the fallback branch was taken because the agent failed or answered outside the branches."),
+        ],
+        CheckParameters = SmartDecisionBranches.Check,
+    };
+
     public static IReadOnlyList<ActionDescriptor> All { get; } =
     [
         GuardAllowlist, GuardDenylist, GuardBlocklist, GuardSelfRoute, GuardDebounce, GuardRateLimit, GuardContactOverride,
-        TransformSttAudio, TransformDescribeImage,
+        TransformSttAudio, TransformDescribeImage, TransformDescribeVideo, TransformTranslate,
         RouteReply, RouteAgentDefault, RouteEscalateHuman, RouteForwardCrossChannel,
+        ValidateSafety,
         PersistTagging,
         MetaNotifyWebhook, MetaAnalyticsLog,
+        WorkflowSmartDecision,
     ];
+
+    /// <summary>Literal values of the named parameters that are not ISO 639-1 codes (two lower-case letters); templates are checked at run time.</summary>
+    private static IEnumerable<ParameterProblem> LanguageCodes(IReadOnlyList<ParameterValue> values, params string[] names) =>
+        values.Where(v => names.Contains(v.Name) && ParameterLiterals.Text(v) is { } code && !LanguageCode.IsValid(code))
+            .Select(v => new ParameterProblem(v.Name, $"parameter '{v.Name}' must be an ISO 639-1 language code (two lower-case letters, e.g. en, pt), not '{ParameterLiterals.Text(v)}'"));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Omni.Engine.Events;
+using Omni.Engine.Workflows.Actions;
 using Omni.Engine.Workflows.Expressions;
 
 namespace Omni.Engine.Workflows.Running;
@@ -265,6 +266,14 @@ public static class WorkflowInterpreter
                         index = -1; // ask the guard again, from the first provider
                         continue;
                     }
+                }
+
+                else if (step.Category == ActionCategory.Validate && GuardVerdict.Parse(completed.Output) is { Verdict: GuardVerdict.StopVerdict } blocked)
+                {
+                    // A validate step blocks like a guard stops: what it checked is never sent (validate.safety before route.reply).
+                    var reason = blocked.Reason ?? $"blocked by {step.Action}";
+                    Record(step.Id, step.Action, StepStatuses.Stopped, provider, attempts, tried, reason, completed.Output);
+                    return Finish(RunOutcomes.Skipped, reason);
                 }
 
                 if (step.Check is not null)

@@ -28,14 +28,8 @@ public sealed class AgentChatExecutor(IHttpClientFactory clients, OmniOptions op
     {
         ArgumentNullException.ThrowIfNull(invocation);
         var agentName = invocation.GetString("agent") ?? "default";
-        if (!options.Agents.TryGetValue(agentName, out var agent))
-        {
-            throw new PermanentActionException($"{Id}: the agent '{agentName}' is not configured (Omni:Agents:{agentName}).");
-        }
-
-        var endpoint = agent.Endpoint ?? throw new PermanentActionException($"{Id}: Omni:Agents:{agentName}:Endpoint is not set.");
-        var apiKey = agent.ApiKey ?? throw new PermanentActionException($"{Id}: Omni:Agents:{agentName}:ApiKey is not set.");
-        var model = agent.Model ?? throw new PermanentActionException($"{Id}: Omni:Agents:{agentName}:Model is not set.");
+        var link = AgentLinks.Resolve(options, Id, agentName);
+        var agent = link.Settings;
         var input = invocation.GetString("input") ?? invocation.Event.Text;
         if (string.IsNullOrWhiteSpace(input))
         {
@@ -51,8 +45,8 @@ public sealed class AgentChatExecutor(IHttpClientFactory clients, OmniOptions op
 
         messages.Add(new ChatMessage(ChatRole.User, input));
 
-        using var chat = OpenAiChat.CreateClient(clients.CreateClient(ActionHttpClients.ForAgent(agentName)), endpoint, apiKey, model, agent.Timeout);
-        var response = await OpenAiChat.GetResponseAsync(chat, messages, new ChatOptions { ModelId = model }, $"{Id}: agent '{agentName}'",
+        using var chat = OpenAiChat.CreateClient(clients.CreateClient(ActionHttpClients.ForAgent(agentName)), link.Endpoint, link.ApiKey, link.Model, agent.Timeout);
+        var response = await OpenAiChat.GetResponseAsync(chat, messages, new ChatOptions { ModelId = link.Model }, $"{Id}: agent '{agentName}'",
             agent.Timeout, time, cancellationToken);
         var text = response.Text;
         if (string.IsNullOrWhiteSpace(text))
@@ -62,7 +56,7 @@ public sealed class AgentChatExecutor(IHttpClientFactory clients, OmniOptions op
 
         return new ActionOutcome
         {
-            Output = JsonSerializer.SerializeToElement(new JsonObject { ["text"] = text, ["agent"] = agentName, ["model"] = response.ModelId ?? model }),
+            Output = JsonSerializer.SerializeToElement(new JsonObject { ["text"] = text, ["agent"] = agentName, ["model"] = response.ModelId ?? link.Model }),
             Provider = agentName,
             Summary = $"agent '{agentName}' answered {text.Length} chars",
         };

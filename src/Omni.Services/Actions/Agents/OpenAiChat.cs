@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
@@ -70,6 +71,33 @@ public static class OpenAiChat
         {
             var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
             throw new TransientActionException($"{what}: {ex.Message}", null, mayHaveTakenEffect: !notSent, innerException: ex);
+        }
+    }
+
+    /// <summary>
+    /// Chat options that ask for an answer matching <paramref name="schema"/>: OpenAI's
+    /// <c>response_format: {"type": "json_schema", "json_schema": {"name", "schema", "strict": true}}</c>, so the model's
+    /// sampling is constrained to the schema where the provider supports it (OpenAI, vLLM, Groq's json_schema models).
+    /// </summary>
+    public static ChatOptions JsonSchemaOptions(string model, string name, JsonElement schema) => new()
+    {
+        ModelId = model,
+        ResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema(schema, name),
+        AdditionalProperties = new AdditionalPropertiesDictionary { ["strict"] = true }, // the OpenAI adapter's key for json_schema.strict
+    };
+
+    /// <summary>The answer parsed as a JSON object, or null when it is none (a provider that ignored the schema, a refusal).</summary>
+    public static JsonElement? JsonAnswer(ChatResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        try
+        {
+            using var document = JsonDocument.Parse(response.Text ?? "");
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

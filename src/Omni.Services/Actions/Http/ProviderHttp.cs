@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Mime;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Omni.Services.Actions.Http;
 
@@ -55,6 +59,34 @@ public static class ProviderHttp
         using (response)
         {
             throw failure is null ? await FailureAsync(response, what, time, cancellationToken) : await failure(response);
+        }
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> as JSON with <c>Authorization: Bearer</c> (the OpenAI-compatible APIs' convention) and
+    /// reads the provider's answer with <paramref name="read"/>. An answer that is not JSON, or not the shape
+    /// <paramref name="read"/> expects (a missing property, an empty array), is a <see cref="PermanentActionException"/>.
+    /// </summary>
+    public static async Task<T> PostJsonAsync<T>(
+        HttpClient client, Uri url, string bearer, JsonObject body, string what, TimeSpan timeout, TimeProvider time, Func<JsonElement, T> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(read);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, MediaTypeNames.Application.Json),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await SendAsync(client, request, what, timeout, time, cancellationToken);
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+            return read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            throw new PermanentActionException($"{what}: the answer is not what the API documents: {ex.Message}", ex);
         }
     }
 

@@ -26,21 +26,18 @@ public sealed class DescribeImageExecutor(IHttpClientFactory clients, OmniOption
 
     public const string DefaultPrompt = "Describe this image in one short paragraph.";
 
+    private static readonly Dictionary<string, PublicProvider> Defaults = new(StringComparer.Ordinal)
+    {
+        ["openai"] = new(ProviderLinks.OpenAi, "gpt-4o-mini"),
+    };
+
     public string ActionId => Id;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        var provider = invocation.Provider ?? throw new PermanentActionException($"{Id}: no provider given (run it through its provider chain).");
-        options.Providers.TryGetValue(provider, out var settings);
-        settings ??= new ProviderOptions();
-        var isOpenAi = provider == "openai";
-        var endpoint = settings.Endpoint ?? (isOpenAi ? new Uri("https://api.openai.com/v1") : null)
-                       ?? throw new PermanentActionException($"{Id}: Omni:Providers:{provider}:Endpoint is not set.");
-        var model = settings.Model ?? (isOpenAi ? "gpt-4o-mini" : null)
-                    ?? throw new PermanentActionException($"{Id}: Omni:Providers:{provider}:Model is not set.");
-        // Self-hosted endpoints (Ollama, vLLM) often take no key; the OpenAI client still wants one.
-        var apiKey = settings.ApiKey ?? (isOpenAi ? throw new PermanentActionException($"{Id}: Omni:Providers:{provider}:ApiKey is not set.") : "none");
+        var link = ProviderLinks.Resolve(options, Id, invocation.Provider, Defaults);
+        var provider = link.Name;
 
         var image = await media.FetchAsync(invocation.Event, Id, cancellationToken);
         if (!image.MediaType.StartsWith("image/", StringComparison.Ordinal))
@@ -55,9 +52,8 @@ public sealed class DescribeImageExecutor(IHttpClientFactory clients, OmniOption
         }
 
         var message = new ChatMessage(ChatRole.User, [new TextContent(prompt), new DataContent(image.Bytes, image.MediaType)]);
-        var timeout = settings.Timeout ?? ActionHttpClients.DefaultTimeout;
-        using var chat = OpenAiChat.CreateClient(clients.CreateClient(ActionHttpClients.ForProvider(provider)), endpoint, apiKey, model, timeout);
-        var response = await OpenAiChat.GetResponseAsync(chat, [message], new ChatOptions { ModelId = model }, $"{Id}: {provider}", timeout, time,
+        using var chat = OpenAiChat.CreateClient(clients.CreateClient(ActionHttpClients.ForProvider(provider)), link.Endpoint, link.ApiKey, link.Model, link.Timeout);
+        var response = await OpenAiChat.GetResponseAsync(chat, [message], new ChatOptions { ModelId = link.Model }, $"{Id}: {provider}", link.Timeout, time,
             cancellationToken);
         var text = response.Text ?? "";
         return new ActionOutcome
