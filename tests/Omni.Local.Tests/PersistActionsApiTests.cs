@@ -33,7 +33,7 @@ public sealed class PersistActionsApiTests(AzuriteFixture azurite) : IDisposable
         steps:
           - id: summarize
             action: route.agent.default
-            with: { input: "Summarize: {{ event.text }}" }
+            with: { input: "Summarize: {{ text }}" }
           - id: keep-summary
             action: persist.summary
             with: { text: "{{ steps.summarize.output.text }}" }

@@ -36,7 +36,8 @@ public sealed class ActionExecutorRegistryTests(AzuriteFixture azurite)
         Assert.Equal(
             [
                 "guard.allowlist", "guard.blocklist", "guard.contact_override", "guard.debounce", "guard.denylist", "guard.rate_limit", "guard.self_route",
-                "meta.notify.webhook", "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image", "transform.stt.audio",
+                "meta.analytics.log", "meta.notify.webhook", "persist.summary", "persist.tagging",
+                "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image", "transform.stt.audio",
             ],
             host.Registry.ActionIds.Order(StringComparer.Ordinal));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("route.reply"));
