@@ -45,6 +45,7 @@ param tableNames string[] = [
   'Guards'
   'WorkflowRuns'
   'ContactLists'
+  'Analytics'
 ]
 
 @description('Raw webhook archive: days after upload at which a payload moves to the Cool tier.')

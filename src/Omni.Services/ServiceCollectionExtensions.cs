@@ -103,6 +103,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TraceService>();
         services.AddSingleton<ConversationQueryService>();
         services.AddSingleton<ConversationsEndpoints>();
+        services.AddSingleton<Analytics.AnalyticsEndpoints>();
         services.AddSingleton<CatalogEndpoints>();
         services.AddSingleton<TraceEndpoint>();
 

@@ -51,7 +51,7 @@ public sealed class WorkflowsApiTests(AzuriteFixture azurite)
 
     [Theory]
     [InlineData("unknown_action", "  - id: a\n    action: route.teleport\n", 7, 13)]
-    [InlineData("action_not_available", "  - id: a\n    action: persist.tagging\n    with: { tags: [vip] }\n", 7, 13)]
+    [InlineData("action_not_available", "  - id: a\n    action: route.forward.cross_channel\n    with: { channel: slack, to: C0123 }\n", 7, 13)]
     [InlineData("condition_syntax", "  - id: a\n    action: route.reply\n    when: \"from_me &&\"\n    with: { text: hi }\n", 8, 0)]
     [InlineData("cycle", "  - id: first\n    action: meta.analytics.log\n    with: { name: a }\n  - id: second\n    action: meta.analytics.log\n    with: { name: b }\n    next: first\n", 12, 11)]
     public async Task Put_InvalidYaml_400WithLinePreciseErrorsAndNothingStored(string code, string steps, int line, int column)

@@ -4,6 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Services.Actions.Agents;
 using Omni.Services.Actions.Guards;
+using Omni.Services.Actions.Meta;
+using Omni.Services.Actions.Persist;
+using Omni.Services.Analytics;
+using Omni.Services.Conversations;
+using Omni.Services.Events;
+using Omni.Services.Identity;
 using Omni.Services.Actions.Http;
 using Omni.Services.Connections;
 using Omni.Services.Actions.Notify;
@@ -15,6 +21,7 @@ using Omni.Services.Configuration;
 using Omni.Services.Contacts;
 using Omni.Services.Ingest;
 using Omni.Services.Storage;
+using Omni.Services.Workflows;
 
 namespace Omni.Services.Actions;
 
@@ -75,6 +82,13 @@ public static class ActionsServiceCollectionExtensions
         services.TryAddSingleton<GuardsTable>();
         services.TryAddSingleton<ActionExecutorRegistry>();
 
+        // What the persist and meta actions write: conversation summaries and tags, event and identity tags, analytics.
+        services.TryAddSingleton<EventStore>();
+        services.TryAddSingleton<ConversationNotesStore>();
+        services.TryAddSingleton<IdentityTags>();
+        services.TryAddSingleton<AnalyticsStore>();
+        services.TryAddSingleton<WorkflowRunStore>();
+
         services.AddOmniConnections(); // the senders route.reply dispatches to, one per provider
         services.AddSingleton<IActionExecutor, RouteReplyExecutor>();
         services.AddSingleton<IActionExecutor, AgentChatExecutor>();
@@ -93,6 +107,9 @@ public static class ActionsServiceCollectionExtensions
         services.AddSingleton<IActionExecutor, BlocklistGuard>();
         services.AddSingleton<IActionExecutor, ContactOverrideGuard>();
         services.AddSingleton<IActionExecutor, DebounceGuard>();
+        services.AddSingleton<IActionExecutor, PersistSummaryExecutor>();
+        services.AddSingleton<IActionExecutor, PersistTaggingExecutor>();
+        services.AddSingleton<IActionExecutor, AnalyticsLogExecutor>();
         return services;
     }
 }

@@ -50,6 +50,7 @@ public sealed class AgentToolCatalog
                   "from_me": {"type": "boolean", "description": "true: only our messages; false: only theirs"},
                   "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
                   "text_contains": {"type": "string", "description": "case-insensitive substring of the text"},
+                  "tag": {"type": "string", "description": "only events a workflow tagged with this tag (persist.tagging)"},
                   {{Paging}} } }
                 """, SearchEventsAsync),
             AgentTool.Create("get_conversation_timeline",
@@ -75,6 +76,7 @@ public sealed class AgentToolCatalog
                   "is_group": {"type": "boolean"},
                   "since": {"type": "string", "description": "the state began at or after: ISO-8601 time or age (7d)"},
                   "before": {"type": "string", "description": "the state began at or before: ISO-8601 time or age (7d)"},
+                  "tag": {"type": "string", "description": "only conversations a workflow tagged with this tag (persist.tagging)"},
                   "group_by": {"type": "string", "enum": ["identity"]},
                   {{Paging}} } }
                 """, ListConversationsAsync),
@@ -140,6 +142,7 @@ public sealed class AgentToolCatalog
             Channel = t.Text("channel", 50), ConversationId = t.Text("conversation_id"), IdentityId = t.Text("identity_id"),
             SenderHandle = t.Text("sender_handle"), EventKind = t.Text("event_kind", 50), FromMe = t.Bool("from_me"),
             From = t.Time("from"), To = t.Time("to"), TextContains = t.Text("text_contains", 200),
+            Tag = t.Text("tag", 100) is { } tag ? Tags.Normalize(tag) ?? tag : null,
         };
         var (instances, limit, cursor) = (t.Instances(_options.Instances.Keys), t.Number("limit", DefaultLimit, 1, 200), t.Text("cursor", 4000));
         if (query.Validate() is { } invalid)
@@ -162,13 +165,14 @@ public sealed class AgentToolCatalog
         var query = new EventQuery { ConversationId = conversationId, From = t.Time("from"), To = t.Time("to") };
         var (limit, cursor) = (t.Number("limit", 50, 1, 200), t.Text("cursor", 4000));
         var summary = await _services.GetRequiredService<ConversationStore>().GetAsync(instance, conversationId, t.Cancellation);
+        var notes = await _services.GetRequiredService<ConversationNotesStore>().GetAsync(instance, conversationId, t.Cancellation);
         var events = _services.GetRequiredService<EventQueryService>();
         var result = await AgentToolbox.PageWithinBudgetAsync(t, limit, async n =>
         {
             var page = await events.QueryAsync(query, [instance], n, cursor, t.Cancellation);
             return Paged("entries", TimelineFolder.Fold(page.Events).Select(ToolViews.Entry), page.Continuation);
         });
-        result["conversation"] = summary is null ? null : Node(ConversationViews.Conversation(instance, summary));
+        result["conversation"] = summary is null ? null : Node(ConversationViews.Conversation(instance, summary, notes));
         return result;
     }
 
@@ -180,6 +184,7 @@ public sealed class AgentToolCatalog
         {
             AwaitingReply = t.Bool("awaiting_reply"), ReplyDebt = t.Bool("reply_debt"), HasOpenQuestions = t.Bool("has_open_questions"),
             IsGroup = t.Bool("is_group"), Since = Age(t, "since", now), Before = Age(t, "before", now),
+            Tag = t.Text("tag", 100) is { } tag ? Tags.Normalize(tag) ?? throw ToolException.BadArguments($"tag must be {Tags.Rule}") : null,
         };
         var (limit, cursor, byIdentity) = (t.Number("limit", DefaultLimit, 1, 200), t.Text("cursor", 4000), t.Text("group_by", 20) switch
         {
@@ -197,7 +202,7 @@ public sealed class AgentToolCatalog
             }
 
             var page = await query.ListAsync(instances, filter, n, cursor, t.Cancellation);
-            return Paged("conversations", page.Conversations.Select(c => ConversationViews.Conversation(c.Instance, c.Summary)), page.Continuation);
+            return Paged("conversations", page.Conversations.Select(ConversationViews.Conversation), page.Continuation);
         });
     }
 

@@ -269,6 +269,9 @@ public sealed class RetentionOptions
     /// <summary>Dead letters (the archived payload itself stays, and <c>POST /api/replay</c> can still re-run it).</summary>
     public TimeSpan DeadLetters { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>Analytics records (<c>meta.analytics.log</c>, table <c>Analytics</c>): what <c>GET /api/analytics</c> reads; the metric is exported as it happens.</summary>
+    public TimeSpan Analytics { get; init; } = TimeSpan.FromDays(90);
+
     /// <summary>Ingest markers: the sweep reads only the last <see cref="ReconcileOptions.Lookback"/>; must be longer than that.</summary>
     public TimeSpan IngestMarkers { get; init; } = TimeSpan.FromDays(2);
 

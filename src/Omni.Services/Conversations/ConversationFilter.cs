@@ -18,6 +18,22 @@ public sealed record ConversationFilter
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Before { get; init; }
 
+    /// <summary>A tag the conversation carries (<c>persist.tagging</c>; normalized, <see cref="Omni.Engine.Events.Tags"/>).</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>The reply state and the tag.</summary>
+    public bool Matches(ConversationEntry c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return Matches(c.Summary) && MatchesTag(c.Notes);
+    }
+
+    public bool MatchesTag(ConversationNotes notes)
+    {
+        ArgumentNullException.ThrowIfNull(notes);
+        return Tag is null || notes.Tags.Contains(Tag, StringComparer.Ordinal);
+    }
+
     public bool Matches(ConversationSummary s)
     {
         ArgumentNullException.ThrowIfNull(s);

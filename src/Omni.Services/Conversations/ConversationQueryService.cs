@@ -7,8 +7,14 @@ using Omni.Services.Identity;
 
 namespace Omni.Services.Conversations;
 
-/// <summary>A conversation summary and the instance it belongs to.</summary>
-public sealed record ConversationEntry(string Instance, ConversationSummary Summary);
+/// <summary>A conversation summary, the instance it belongs to and what workflows wrote about it (its stored summary and tags).</summary>
+public sealed record ConversationEntry(string Instance, ConversationSummary Summary, ConversationNotes Notes)
+{
+    public ConversationEntry(string instance, ConversationSummary summary)
+        : this(instance, summary, ConversationNotes.Empty)
+    {
+    }
+}
 
 public sealed record ConversationPage(IReadOnlyList<ConversationEntry> Conversations, string? Continuation);
 
@@ -23,14 +29,14 @@ public sealed record PersonPage(IReadOnlyList<PersonState> People, string? Conti
 /// recently active first" order, so a page never repeats or skips an entry. Throws <see cref="ArgumentException"/> for a
 /// continuation token that is not one of ours.
 /// </summary>
-public sealed class ConversationQueryService(ConversationStore store, IdentityService identities, OmniOptions options)
+public sealed class ConversationQueryService(ConversationStore store, ConversationNotesStore notes, IdentityService identities, OmniOptions options)
 {
     /// <summary>The conversations of <paramref name="instances"/> that pass <paramref name="filter"/>, most recently active first.</summary>
     public async Task<ConversationPage> ListAsync(IReadOnlyList<string> instances, ConversationFilter filter, int limit, string? continuation,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var all = (await LoadAsync(instances, cancellationToken)).Where(c => filter.Matches(c.Summary)).ToList();
+        var all = (await LoadAsync(instances, cancellationToken)).Where(filter.Matches).ToList();
         var (page, next) = Page(all, c => (c.Summary.LastEventAt.UtcTicks, c.Instance + "|" + c.Summary.ConversationId), limit, continuation);
         return new ConversationPage(page, next);
     }
@@ -44,7 +50,7 @@ public sealed class ConversationQueryService(ConversationStore store, IdentitySe
     {
         ArgumentNullException.ThrowIfNull(filter);
         var people = (await LoadAsync(instances, cancellationToken))
-            .Where(c => !c.Summary.IsGroup)
+            .Where(c => !c.Summary.IsGroup && filter.MatchesTag(c.Notes))
             .SelectMany(c => c.Summary.ContactIdentities.Select(id => (Id: id, Conversation: c)))
             .GroupBy(x => x.Id, StringComparer.Ordinal)
             .Select(g => Person(g.Key, [.. g.Select(x => x.Conversation)]))
@@ -84,8 +90,16 @@ public sealed class ConversationQueryService(ConversationStore store, IdentitySe
 
     private async Task<List<ConversationEntry>> LoadAsync(IReadOnlyList<string> instances, CancellationToken cancellationToken)
     {
-        var lists = await Task.WhenAll(instances.Select(async i => (Instance: i, List: await store.ListAsync(i, cancellationToken))));
-        return [.. lists.SelectMany(l => l.List.Select(s => new ConversationEntry(l.Instance, s)))];
+        var lists = await Task.WhenAll(instances.Select(async i =>
+        {
+            var (list, written) = (store.ListAsync(i, cancellationToken), notes.ListAsync(i, cancellationToken));
+            return (Instance: i, List: await list, Notes: await written);
+        }));
+        return
+        [
+            .. lists.SelectMany(l => l.List.Select(s =>
+                new ConversationEntry(l.Instance, s, l.Notes.GetValueOrDefault(s.ConversationId) ?? ConversationNotes.Empty))),
+        ];
     }
 
     /// <summary>Sorts by (ticks desc, id asc) and cuts the page after the token's position.</summary>

@@ -8,9 +8,17 @@ namespace Omni.Services.Conversations;
 /// </summary>
 public static class ConversationViews
 {
-    public static object Conversation(string instance, ConversationSummary s)
+    /// <summary>A conversation with what workflows wrote about it: <c>summary</c> (<c>persist.summary</c>) and <c>tags</c> (<c>persist.tagging</c>).</summary>
+    public static object Conversation(ConversationEntry c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return Conversation(c.Instance, c.Summary, c.Notes);
+    }
+
+    public static object Conversation(string instance, ConversationSummary s, ConversationNotes? notes = null)
     {
         ArgumentNullException.ThrowIfNull(s);
+        notes ??= ConversationNotes.Empty;
         return new
         {
             instance,
@@ -36,6 +44,8 @@ public static class ConversationViews
             participant_handles = s.ParticipantHandles,
             contact_identities = s.ContactIdentities,
             contact_handles = s.ContactHandles,
+            summary = notes.Summary is { } stored ? Summary(stored) : null,
+            tags = notes.Tags,
         };
     }
 
@@ -53,14 +63,14 @@ public static class ConversationViews
             reply_debt = r.ReplyDebt,
             reply_debt_since = r.ReplyDebtSince,
             open_questions = r.OpenQuestions.Select(Question),
-            conversations = p.Conversations.Select(c => Conversation(c.Instance, c.Summary)),
+            conversations = p.Conversations.Select(Conversation),
         };
     }
 
     public static object Page(ConversationPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        return new { conversations = page.Conversations.Select(c => Conversation(c.Instance, c.Summary)), continuation = page.Continuation };
+        return new { conversations = page.Conversations.Select(Conversation), continuation = page.Continuation };
     }
 
     public static object Page(PersonPage page)
@@ -68,6 +78,17 @@ public static class ConversationViews
         ArgumentNullException.ThrowIfNull(page);
         return new { people = page.People.Select(Person), continuation = page.Continuation };
     }
+
+    private static object Summary(StoredSummary s) => new
+    {
+        text = s.Text,
+        truncated = s.Truncated,
+        at = s.At,
+        run_id = s.RunId,
+        workflow_id = s.WorkflowId,
+        step_id = s.StepId,
+        event_id = s.EventId,
+    };
 
     private static object Question(OpenQuestion q) => new { event_id = q.EventId, at = q.At, text = q.Text };
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Omni.Engine.Conversations;
+using Omni.Engine.Events;
 using Omni.Engine.Json;
 using Omni.Engine.Timelines;
 using Omni.Services.Configuration;
@@ -12,7 +13,8 @@ namespace Omni.Services.Conversations;
 /// Conversations by reply state (awaiting reply, reply debt, open questions), people by the same state across channels,
 /// and a conversation's folded timeline. Listing without an instance covers every instance the key may read.
 /// </summary>
-public sealed class ConversationsEndpoints(OmniOptions options, ConversationStore conversations, ConversationQueryService query, EventQueryService queries, TimeProvider time)
+public sealed class ConversationsEndpoints(
+    OmniOptions options, ConversationStore conversations, ConversationNotesStore notes, ConversationQueryService query, EventQueryService queries, TimeProvider time)
 {
     public const int DefaultTimelineLimit = 200;
     public const int MaxTimelineLimit = 1000;
@@ -63,7 +65,7 @@ public sealed class ConversationsEndpoints(OmniOptions options, ConversationStor
 
     /// <summary>The query parameters of <see cref="ListAsync"/> (the MCP tool takes the same names).</summary>
     public static readonly string[] ListParameters =
-        ["instance", "limit", "continuation", "awaiting_reply", "reply_debt", "has_open_questions", "is_group", "since", "before", "group_by"];
+        ["instance", "limit", "continuation", "awaiting_reply", "reply_debt", "has_open_questions", "is_group", "since", "before", "tag", "group_by"];
 
     /// <summary>The reply-state filter of a listing; problems are collected in <paramref name="q"/>.</summary>
     public static ConversationFilter ReadFilter(QueryParameters q, DateTimeOffset now)
@@ -77,6 +79,7 @@ public sealed class ConversationsEndpoints(OmniOptions options, ConversationStor
             IsGroup = q.Bool("is_group"),
             Since = q.Text("since") is { } since ? ConversationFilter.ParseTime(since, now) ?? q.Invalid<DateTimeOffset?>(TimeHint("since")) : null,
             Before = q.Text("before") is { } before ? ConversationFilter.ParseTime(before, now) ?? q.Invalid<DateTimeOffset?>(TimeHint("before")) : null,
+            Tag = q.Text("tag") is { } tag ? Tags.Normalize(tag) ?? q.Invalid<string?>($"tag must be {Tags.Rule}") : null,
         };
     }
 
@@ -101,13 +104,13 @@ public sealed class ConversationsEndpoints(OmniOptions options, ConversationStor
             return ApiError.BadRequest(invalid);
         }
 
-        var summary = await conversations.GetAsync(instance, conversationId, cancellationToken);
+        var (summary, written) = (await conversations.GetAsync(instance, conversationId, cancellationToken), await notes.GetAsync(instance, conversationId, cancellationToken));
         return await EventsEndpoints.PageAsync(() => queries.QueryAsync(query, [instance], limit, q.Text("continuation"), cancellationToken),
             page => Json(new
             {
                 instance,
                 conversation_id = conversationId,
-                conversation = summary is null ? null : ConversationViews.Conversation(instance, summary),
+                conversation = summary is null ? null : ConversationViews.Conversation(instance, summary, written),
                 entries = TimelineFolder.Fold(page.Events, raw),
                 continuation = page.Continuation,
             }));

@@ -20,6 +20,9 @@ public sealed record EventQuery
     public string? SenderHandle { get; init; }
     public bool? FromMe { get; init; }
 
+    /// <summary>A tag <c>persist.tagging</c> set on the event (normalized, <see cref="Tags"/>).</summary>
+    public string? Tag { get; init; }
+
     /// <summary>Inclusive lower bound of the event's time (occurred_at, else received_at).</summary>
     public DateTimeOffset? From { get; init; }
 
@@ -35,6 +38,7 @@ public sealed record EventQuery
     public EventQueryPlan Plan()
     {
         var (index, value) =
+            Tag is not null ? (EventIndex.Tag, Tag) :
             ConversationId is not null ? (EventIndex.Conversation, ConversationId) :
             IdentityId is not null ? (EventIndex.Identity, IdentityId) :
             SenderHandle is not null ? (EventIndex.Sender, SenderHandle) :
@@ -57,6 +61,7 @@ public sealed record EventQuery
         }
 
         Add(Channel is not null, $"Channel eq {Channel}");
+        Add(ConversationId is not null && index != EventIndex.Conversation, $"ConversationId eq {ConversationId}"); // tag rows carry it
         Add(IdentityId is not null && index != EventIndex.Identity, $"IdentityId eq {IdentityId}");
         Add(SenderHandle is not null && index != EventIndex.Sender, $"SenderHandle eq {SenderHandle}");
         Add(EventKind is not null && index != EventIndex.Kind, $"EventKind eq {EventKind}");
@@ -70,7 +75,7 @@ public sealed record EventQuery
     {
         var text = string.Join('\n', Channel, ConversationId, IdentityId, EventKind, ContentType, SenderHandle, FromMe?.ToString(),
             From?.UtcTicks.ToString(CultureInfo.InvariantCulture), To?.UtcTicks.ToString(CultureInfo.InvariantCulture), TextContains,
-            Ascending ? "asc" : "desc", string.Join(',', instances.Order(StringComparer.Ordinal)));
+            Ascending ? "asc" : "desc", string.Join(',', instances.Order(StringComparer.Ordinal)), Tag);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..8]);
     }
 
@@ -83,6 +88,11 @@ public sealed record EventQuery
         if (EventKind is not null && !EventKinds.All.Contains(EventKind))
         {
             return $"event_kind must be one of: {string.Join(", ", EventKinds.All)}";
+        }
+
+        if (Tag is not null && Tags.Normalize(Tag) != Tag)
+        {
+            return $"tag must be {Tags.Rule}";
         }
 
         if (ContentType is not null && !ContentTypes.All.Contains(ContentType))

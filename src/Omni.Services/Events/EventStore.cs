@@ -21,6 +21,8 @@ namespace Omni.Services.Events;
 /// <item><c>s|{sender handle}|{newest-first time}|{event_id}</c> — what one handle sent (identity timelines are the union of their handles).</item>
 /// <item><c>k|{event kind}|{newest-first time}|{event_id}</c> — the instance's events of one kind.</item>
 /// <item><c>i|{identity id}|{newest-first time}|{event_id}</c> — what one identity did (only when the event carries an identity_id).</item>
+/// <item><c>tag|{tag}|{newest-first time}|{event_id}</c> — the events <c>persist.tagging</c> tagged (<see cref="AddTagsAsync"/>,
+/// written after the event; they also carry the conversation id, which the tag index filters on).</item>
 /// </list>
 /// Aggregate rows (<see cref="IEventAggregate"/>: conversation summaries, catalogue counters) and the payload's ingest marker
 /// (<c>ingest|…</c>, <see cref="Reconcile.IngestMarkers"/>) ride in the same transaction.
@@ -43,6 +45,7 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     private const string SenderPrefix = "s|";
     private const string KindPrefix = "k|";
     private const string IdentityPrefix = "i|";
+    private const string TagPrefix = "tag|";
 
     private const int MaxConflictRetries = 10;
 
@@ -250,8 +253,52 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
         EventIndex.Sender => $"{SenderPrefix}{TableKeys.Part(value!)}|",
         EventIndex.Kind => $"{KindPrefix}{TableKeys.Part(value!)}|",
         EventIndex.Identity => $"{IdentityPrefix}{TableKeys.Part(value!)}|",
+        EventIndex.Tag => $"{TagPrefix}{TableKeys.Part(value!)}|",
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
+
+    /// <summary>The columns a tag row copies from the canonical row: what listings read and filter on, and the conversation.</summary>
+    private static readonly string[] TagRowColumns =
+        ["IdentityId", "EventKind", "ContentType", "Channel", "SenderHandle", "FromMe", "Event", "EventBlob", "ConversationId"];
+
+    /// <summary>
+    /// Adds the event to the index of each of <paramref name="tags"/> (normalized, <see cref="Tags"/>): a row
+    /// <c>tag|{tag}|{newest-first time}|{event_id}</c> in the event's partition holding what its canonical row holds for
+    /// listings, added unless it exists, so tagging twice changes nothing. One point read and one insert per tag. The number
+    /// of tags that were new, or null when there is no such event.
+    /// </summary>
+    public async Task<int?> AddTagsAsync(string eventId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        if (await GetCanonicalRowAsync(eventId, cancellationToken) is not { } canonical)
+        {
+            return null;
+        }
+
+        var stored = ReadStoredEvent(canonical);
+        var position = $"{TableKeys.NewestFirst(stored.OccurredAt ?? stored.ReceivedAt)}|{stored.EventId}";
+        var added = 0;
+        foreach (var tag in tags)
+        {
+            var row = new TableEntity(canonical.PartitionKey, IndexPrefix(EventIndex.Tag, tag) + position);
+            foreach (var column in TagRowColumns)
+            {
+                row[column] = canonical.TryGetValue(column, out var value) ? value : null;
+            }
+
+            try
+            {
+                await storage.Events.AddEntityAsync(row, cancellationToken);
+                added++;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Tagged before (a replay, another workflow): nothing changes.
+            }
+        }
+
+        return added;
+    }
 
     /// <summary>The columns a listing needs: the key and the event.</summary>
     private static readonly string[] ListingColumns = ["RowKey", "Event", "EventBlob"];
@@ -398,6 +445,7 @@ public enum EventIndex
     Sender,
     Kind,
     Identity,
+    Tag,
 }
 
 /// <summary>When the normalizer started on the payload and how long normalizing it took (for traces).</summary>

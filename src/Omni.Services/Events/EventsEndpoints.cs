@@ -17,7 +17,7 @@ public sealed class EventsEndpoints(EventStore events, EventQueryService queries
     private static readonly string[] ListParameters =
     [
         "instance", "channel", "conversation_id", "identity_id", "event_kind", "content_type", "sender_handle", "from_me",
-        "from", "to", "text_contains", "order", "limit", "continuation", "code",
+        "from", "to", "text_contains", "tag", "order", "limit", "continuation", "code",
     ];
 
     /// <summary>
@@ -40,6 +40,7 @@ public sealed class EventsEndpoints(EventStore events, EventQueryService queries
             From = q.Time("from"),
             To = q.Time("to"),
             TextContains = q.Text("text_contains"),
+            Tag = q.Text("tag") is { } tag ? Tags.Normalize(tag) ?? tag : null,
             Ascending = q.Choice("order", "desc", "asc") == "asc",
         };
         var limit = q.Number("limit", DefaultLimit, 1, MaxLimit);

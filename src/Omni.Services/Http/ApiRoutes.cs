@@ -68,6 +68,7 @@ public static class ApiRoutes
         ApiRoute.For<WorkflowsEndpoints>("PutWorkflow", "PUT", "workflows/{id}", Key, (e, c) => e.PutAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("ListActions", "GET", "registry/actions", Key, (e, c) => e.ActionsAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("GetRun", "GET", "runs/{run_id}", Key, (e, c) => e.RunAsync(c)),
+        ApiRoute.For<Analytics.AnalyticsEndpoints>("ListAnalytics", "GET", "analytics", InstanceKey, (e, c) => e.ListAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("RaiseRunEvent", "POST", "runs/{run_id}/events/{name}", Key, (e, c) => e.RaiseEventAsync(c)),
 
         // Agents: natural language in, a cited answer or runs out

@@ -16,13 +16,16 @@ namespace Omni.Services.Identity;
 /// handles, and only its instances' events (<see cref="IdentityScope"/>). The link history and every change need an
 /// unscoped key (<see cref="RouteAccess.UnscopedKey"/>). Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
 /// </summary>
-public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService identities, IdentityTimeline timeline)
+public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService identities, IdentityTimeline timeline, IdentityTags tags)
 {
     private const int MaxBodyBytes = 64 * 1024;
     private const string Actor = "api";
     private static readonly string[] KnownChannels = [Channels.WhatsApp, Channels.Discord, Channels.Telegram, Channels.Slack, Channels.Webhook];
 
-    /// <summary><c>GET /api/identities?q=&amp;limit=</c>.</summary>
+    /// <summary>
+    /// <c>GET /api/identities?q=&amp;tag=&amp;limit=</c>. <c>tag</c>: the identities workflows tagged (<c>persist.tagging</c>)
+    /// on the instances the key may read, by identity id; with <c>q</c> too, those of them that <c>q</c> finds.
+    /// </summary>
     public async Task<IResult> SearchAsync(ApiCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -39,9 +42,38 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
             return ApiError.BadRequest("q must be at most 200 characters");
         }
 
+        string? tagText = request.Query["tag"];
+        var tag = string.IsNullOrEmpty(tagText) ? null : Tags.Normalize(tagText);
+        if (!string.IsNullOrEmpty(tagText) && tag is null)
+        {
+            return ApiError.BadRequest($"tag must be {Tags.Rule}");
+        }
+
         // A scoped key sees only the identities (and handles) seen on its instances: it may get fewer than limit.
-        var found = await identities.SearchAsync(q, limit, cancellationToken);
+        var found = tag is null ? await identities.SearchAsync(q, limit, cancellationToken) : await TaggedAsync(call.Caller, tag, q, limit, cancellationToken);
         return Json(new { identities = found.Select(i => IdentityScope.View(call.Caller, i)).OfType<IdentityView>() });
+    }
+
+    private async Task<IReadOnlyList<IdentityView>> TaggedAsync(Caller caller, string tag, string? q, int limit, CancellationToken cancellationToken)
+    {
+        var ids = await tags.ListAsync(caller.Readable(options.Instances.Keys), tag, cancellationToken);
+        var matching = string.IsNullOrWhiteSpace(q)
+            ? null
+            : (await identities.SearchAsync(q, EventsEndpoints.MaxLimit, cancellationToken)).Select(i => i.IdentityId).ToHashSet(StringComparer.Ordinal);
+        var found = new List<IdentityView>();
+        foreach (var id in ids.Where(id => matching is null || matching.Contains(id)))
+        {
+            if (await identities.GetAsync(id, cancellationToken) is { } identity)
+            {
+                found.Add(identity);
+                if (found.Count == limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
     }
 
     /// <summary><c>GET /api/identities/{identity_id}</c>.</summary>

@@ -9,14 +9,14 @@ using Omni.Services.Workflows;
 namespace Omni.Services.Retention;
 
 /// <summary>What one cleanup pass deleted, per kind of row.</summary>
-public sealed record RetentionReport(int GuardRows, int Effects, int Runs, int DeadLetters, int IngestMarkers)
+public sealed record RetentionReport(int GuardRows, int Effects, int Runs, int DeadLetters, int IngestMarkers, int Analytics = 0)
 {
-    public int Total => GuardRows + Effects + Runs + DeadLetters + IngestMarkers;
+    public int Total => GuardRows + Effects + Runs + DeadLetters + IngestMarkers + Analytics;
 }
 
 /// <summary>
 /// Deletes operational rows older than their lifetime (<see cref="RetentionOptions"/>): guard state, effect-ledger rows,
-/// completed run records with their event index rows, dead letters and ingest markers. "Older" is the row's last change
+/// completed run records with their event index rows, dead letters, ingest markers and analytics records. "Older" is the row's last change
 /// as Table Storage recorded it (<c>Timestamp</c>), against the injected clock. Deletes go by partition in transactions
 /// of up to 100; a row another host deleted first is not an error. A pass deletes at most <see cref="MaxPerKind"/> rows
 /// of each kind and leaves the rest to the next pass, so no pass is unbounded. Both hosts call it on a timer; the
@@ -34,6 +34,7 @@ public sealed class RetentionCleanup(OmniStorage storage, WorkflowRunStore runs,
         var guards = await DeleteOlderAsync(storage.Tables.GetTableClient(storage.Names.GuardsTable), lifetimes.GuardState, now, null, cancellationToken);
         var effects = await DeleteOlderAsync(storage.Effects, lifetimes.Effects, now, null, cancellationToken);
         var deadLetters = await DeleteOlderAsync(storage.DeadLetters, lifetimes.DeadLetters, now, null, cancellationToken);
+        var analytics = await DeleteOlderAsync(storage.Tables.GetTableClient(storage.Names.AnalyticsTable), lifetimes.Analytics, now, null, cancellationToken);
         var completedRuns = await DeleteCompletedRunsAsync(lifetimes.Runs, now, cancellationToken);
         var markers = 0;
         foreach (var instance in options.Instances.Keys)
@@ -41,12 +42,12 @@ public sealed class RetentionCleanup(OmniStorage storage, WorkflowRunStore runs,
             markers += await DeleteMarkersAsync(instance, MarkerLifetime(options), now, cancellationToken);
         }
 
-        var report = new RetentionReport(guards, effects, completedRuns, deadLetters, markers);
+        var report = new RetentionReport(guards, effects, completedRuns, deadLetters, markers, analytics);
         if (report.Total > 0)
         {
             logger.LogInformation(
-                "Retention: deleted {Guards} guard rows, {Effects} ledger rows, {Runs} completed runs, {DeadLetters} dead letters, {Markers} ingest markers",
-                guards, effects, completedRuns, deadLetters, markers);
+                "Retention: deleted {Guards} guard rows, {Effects} ledger rows, {Runs} completed runs, {DeadLetters} dead letters, {Markers} ingest markers, {Analytics} analytics records",
+                guards, effects, completedRuns, deadLetters, markers, analytics);
         }
 
         return report;

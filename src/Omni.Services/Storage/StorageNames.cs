@@ -39,6 +39,9 @@ public sealed class StorageNames(string prefix)
     /// <summary>Guard state: rate-limit counters per key and window (with the runs they counted), debounce's newest event per key.</summary>
     public string GuardsTable => Prefix + "Guards";
 
+    /// <summary>Analytics records of <c>meta.analytics.log</c>: PK = instance, RK = <c>{newest-first run start}|{run id}|{step id}</c>.</summary>
+    public string AnalyticsTable => Prefix + "Analytics";
+
     /// <summary>Stored contact lists per instance (<c>blocked</c>, <c>vip</c>, ...): PK = <c>{instance}|{list}</c>, RK = the canonical entry.</summary>
     public string ContactListsTable => Prefix + "ContactLists";
 

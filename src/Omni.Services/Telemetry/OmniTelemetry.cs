@@ -15,7 +15,7 @@ namespace Omni.Services.Telemetry;
 /// <item>Counters: <c>omni.webhooks.received</c> {provider, outcome}, <c>omni.events.ingested</c> {provider, event_kind},
 /// <c>omni.events.duplicates_suppressed</c> {provider}, <c>omni.deadletters</c> {stage},
 /// <c>omni.actions.outcomes</c> {action, provider, outcome}, <c>omni.storage.operations</c> {service},
-/// <c>omni.reconcile.reenqueued</c> {provider}.</item>
+/// <c>omni.reconcile.reenqueued</c> {provider}, <c>omni.analytics.records</c> {analytics name, workflow, instance, outcome}.</item>
 /// <item>Histogram: <c>omni.normalize.duration</c> (ms) {provider, outcome}.</item>
 /// </list>
 /// Values put on spans and metrics are ids, names and counts, never payload content, headers or secrets.
@@ -47,6 +47,7 @@ public static class OmniTelemetry
     public const string HttpStatusTag = "http.response.status_code";
     public const string ReconcileExaminedTag = "omni.reconcile.examined";
     public const string ReconcileReEnqueuedTag = "omni.reconcile.reenqueued";
+    public const string AnalyticsNameTag = "omni.analytics.name";
 
     public static readonly ActivitySource Source = new(Name);
 
@@ -75,6 +76,9 @@ public static class OmniTelemetry
 
     public static readonly Counter<long> ReconcileReEnqueued = Meter.CreateCounter<long>(
         "omni.reconcile.reenqueued", "{payload}", "Archived payloads the reconciliation sweep enqueued again because they had no queue message and no result.");
+
+    public static readonly Counter<long> AnalyticsRecords = Meter.CreateCounter<long>(
+        "omni.analytics.records", "{record}", "Analytics records written by meta.analytics.log (once per run and step), by record name, workflow, instance and the run's outcome so far.");
 
     /// <summary>The span of one webhook delivery, under the host's HTTP server span; the caller disposes it.</summary>
     public static Activity? StartIngest(string provider, string instance)
@@ -166,6 +170,14 @@ public static class OmniTelemetry
         ActionOutcomes.Add(1,
             new KeyValuePair<string, object?>(ActionTag, action),
             new KeyValuePair<string, object?>(ProviderTag, provider),
+            new KeyValuePair<string, object?>(OutcomeTag, outcome));
+
+    /// <summary>Counts one analytics record (written once: a replay that finds it stored does not count again).</summary>
+    public static void RecordAnalytics(string name, string? workflow, string instance, string outcome) =>
+        AnalyticsRecords.Add(1,
+            new KeyValuePair<string, object?>(AnalyticsNameTag, name),
+            new KeyValuePair<string, object?>(WorkflowTag, workflow ?? "none"),
+            new KeyValuePair<string, object?>(InstanceTag, instance),
             new KeyValuePair<string, object?>(OutcomeTag, outcome));
 
     /// <summary>Tags the current ingest span with the id the webhook was given.</summary>

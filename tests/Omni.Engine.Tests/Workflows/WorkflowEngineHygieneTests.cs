@@ -65,7 +65,7 @@ public partial class WorkflowEngineHygieneTests
     public void Registry_BuiltIns_CategoriesSideEffectsAndLabels()
     {
         var registry = ActionRegistry.Default;
-        Assert.Equal(20, registry.Actions.Count);
+        Assert.Equal(21, registry.Actions.Count);
         Assert.Equal(
             ["meta.notify.webhook", "route.escalate.human", "route.forward.cross_channel", "route.reply"],
             registry.Actions.Where(a => a.IsSideEffect).Select(a => a.Id).Order(StringComparer.Ordinal));

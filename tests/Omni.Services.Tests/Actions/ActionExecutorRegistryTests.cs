@@ -36,8 +36,9 @@ public sealed class ActionExecutorRegistryTests(AzuriteFixture azurite)
         Assert.Equal(
             [
                 "guard.allowlist", "guard.blocklist", "guard.contact_override", "guard.debounce", "guard.denylist", "guard.rate_limit", "guard.self_route",
-                "meta.notify.webhook", "route.agent.default", "route.escalate.human", "route.reply", "transform.describe.image",
-                "transform.describe.video", "transform.stt.audio", "transform.translate", "validate.safety", "workflow.smart_decision",
+                "meta.analytics.log", "meta.notify.webhook", "persist.summary", "persist.tagging", "route.agent.default", "route.escalate.human",
+                "route.reply", "transform.describe.image", "transform.describe.video", "transform.stt.audio", "transform.translate", "validate.safety",
+                "workflow.smart_decision",
             ],
             host.Registry.ActionIds.Order(StringComparer.Ordinal));
         Assert.IsType<EffectOnceExecutor>(host.Registry.Get("route.reply"));

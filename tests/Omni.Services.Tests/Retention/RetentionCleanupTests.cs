@@ -22,7 +22,7 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
     private const string Instance = "demo";
 
-    private sealed record Fixture(OmniStorage Storage, WorkflowRunStore Runs, TableClient Guards);
+    private sealed record Fixture(OmniStorage Storage, WorkflowRunStore Runs, TableClient Guards, TableClient Analytics);
 
     private async Task<Fixture> StorageAsync()
     {
@@ -32,7 +32,9 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
         await runs.Table.CreateIfNotExistsAsync();
         var guards = storage.Tables.GetTableClient(storage.Names.GuardsTable);
         await guards.CreateIfNotExistsAsync();
-        return new Fixture(storage, runs, guards);
+        var analytics = storage.Tables.GetTableClient(storage.Names.AnalyticsTable);
+        await analytics.CreateIfNotExistsAsync();
+        return new Fixture(storage, runs, guards, analytics);
     }
 
     private static RetentionCleanup Cleanup(Fixture f, TimeProvider clock, RetentionOptions? retention = null) =>
@@ -41,7 +43,7 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
             Instances = { [Instance] = new InstanceOptions() },
             Retention = retention ?? new RetentionOptions
             {
-                GuardState = Lifetime, Effects = Lifetime, Runs = Lifetime, DeadLetters = Lifetime, IngestMarkers = Lifetime,
+                GuardState = Lifetime, Effects = Lifetime, Runs = Lifetime, DeadLetters = Lifetime, IngestMarkers = Lifetime, Analytics = Lifetime,
             },
         }, clock, NullLogger<RetentionCleanup>.Instance);
 
@@ -51,6 +53,7 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
         await f.Guards.AddEntityAsync(new TableEntity($"rate|{Instance}|sender|{tag}", "638000000000000000") { ["Count"] = 1L });
         await f.Storage.Effects.AddEntityAsync(new TableEntity($"run_{tag}", "reply") { ["Status"] = "succeeded" });
         await f.Storage.DeadLetters.AddEntityAsync(new TableEntity(Instance, $"letter-{tag}") { ["Reason"] = "bad" });
+        await f.Analytics.AddEntityAsync(new TableEntity(Instance, $"0000000000000000001|run_{tag}|log") { ["Name"] = "replied" });
         foreach (var status in new[] { RunStatuses.Completed, RunStatuses.Waiting })
         {
             var runId = $"run_{tag}_{status}";
@@ -79,7 +82,8 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
 
         var report = await Cleanup(f, clock).RunAsync(CancellationToken.None);
 
-        Assert.Equal(new RetentionReport(GuardRows: 1, Effects: 1, Runs: 1, DeadLetters: 1, IngestMarkers: 1), report);
+        Assert.Equal(new RetentionReport(GuardRows: 1, Effects: 1, Runs: 1, DeadLetters: 1, IngestMarkers: 1, Analytics: 1), report);
+        Assert.Equal([$"{Instance}/0000000000000000001|run_young|log"], await KeysAsync(f.Analytics));
         Assert.Equal([$"rate|{Instance}|sender|young/638000000000000000"], await KeysAsync(f.Guards));
         Assert.Equal(["run_young/reply"], await KeysAsync(f.Storage.Effects));
         Assert.Equal([$"{Instance}/letter-young"], await KeysAsync(f.Storage.DeadLetters));
@@ -104,7 +108,11 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
         var f = await StorageAsync();
         await WriteGenerationAsync(f, "old", DateTimeOffset.UtcNow - TimeSpan.FromDays(400));
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(365));
-        var keepAll = new RetentionOptions { GuardState = TimeSpan.Zero, Effects = TimeSpan.Zero, Runs = TimeSpan.Zero, DeadLetters = TimeSpan.Zero, IngestMarkers = TimeSpan.Zero };
+        var keepAll = new RetentionOptions
+        {
+            GuardState = TimeSpan.Zero, Effects = TimeSpan.Zero, Runs = TimeSpan.Zero, DeadLetters = TimeSpan.Zero, IngestMarkers = TimeSpan.Zero,
+            Analytics = TimeSpan.Zero,
+        };
 
         Assert.Equal(0, (await Cleanup(f, clock, keepAll).RunAsync(CancellationToken.None)).Total);
 

@@ -289,14 +289,38 @@ public static class BuiltInActions
         ],
     };
 
+    public static ActionDescriptor PersistSummary { get; } = new()
+    {
+        Id = "persist.summary",
+        Description = "Stores a summary of the event's conversation (typically an agent step's output) that agents read with the conversation: its REST views, the agent tools and MCP. The newest event's summary wins; a replayed run changes nothing.",
+        Parameters =
+        [
+            ParameterDescriptor.Text("text", "The summary (templates allowed, e.g. {{ steps.summarize.output.text }}); at most 4,000 characters are kept.", required: true),
+        ],
+        Outputs =
+        [
+            new OutputField("conversation_id", OutputType.Text, "The conversation the summary belongs to."),
+            new OutputField("stored", OutputType.Boolean, "False when a summary from a newer event was kept instead."),
+            new OutputField("truncated", OutputType.Boolean, "True when the text was cut to 4,000 characters."),
+            new OutputField("at", OutputType.Text, "When the kept summary was stored (UTC, ISO-8601)."),
+        ],
+    };
+
     public static ActionDescriptor PersistTagging { get; } = new()
     {
         Id = "persist.tagging",
-        Description = "Adds tags to the conversation, identity or event.",
+        Description = "Adds tags to the event's conversation, its sender's identity or the event itself, queryable with ?tag= on /api/conversations, /api/identities and /api/events. Tags are lower-cased; adding one twice changes nothing.",
         Parameters =
         [
-            ParameterDescriptor.TextList("tags", "Tags to add.", required: true),
+            ParameterDescriptor.TextList("tags", "Tags to add (1-20; each 1-64 of a-z, 0-9, '_', '-', '.', ':'; templates allowed).", required: true),
             ParameterDescriptor.Choice("target", "What is tagged.", ["conversation", "identity", "event"], defaultValue: "conversation"),
+        ],
+        Outputs =
+        [
+            new OutputField("target", OutputType.Text, "What was tagged: conversation, identity or event."),
+            new OutputField("id", OutputType.Text, "The tagged conversation id, identity id or event id."),
+            new OutputField("tags", OutputType.TextList, "The tags, normalized (lower case), in the order given."),
+            new OutputField("added", OutputType.WholeNumber, "How many of them were new."),
         ],
     };
 
@@ -322,11 +346,18 @@ public static class BuiltInActions
     public static ActionDescriptor MetaAnalyticsLog { get; } = new()
     {
         Id = "meta.analytics.log",
-        Description = "Records an analytics event for the run.",
+        Description = "Records one analytics record for the run (name, tags, workflow and version, run, event, instance, the outcome so far and the steps' durations), readable at GET /api/analytics and counted by the omni.analytics.records metric. A replayed run records nothing new.",
         Parameters =
         [
-            ParameterDescriptor.Text("name", "Analytics event name.", required: true),
-            ParameterDescriptor.TextList("tags", "Tags for the record."),
+            ParameterDescriptor.Text("name", "Analytics event name (1-64 of a-z, 0-9, '_', '-', '.', ':').", required: true),
+            ParameterDescriptor.TextList("tags", "Tags for the record (at most 20; the same rules as persist.tagging)."),
+        ],
+        Outputs =
+        [
+            new OutputField("name", OutputType.Text, "The record's name."),
+            new OutputField("recorded", OutputType.Boolean, "False when this run's step had recorded it already (a replay)."),
+            new OutputField("outcome", OutputType.Text, "The run's outcome so far: completed, or failed when a step before this one failed."),
+            new OutputField("at", OutputType.Text, "When the run started (the record's time, UTC, ISO-8601)."),
         ],
     };
 
@@ -358,7 +389,7 @@ public static class BuiltInActions
         TransformSttAudio, TransformDescribeImage, TransformDescribeVideo, TransformTranslate,
         RouteReply, RouteAgentDefault, RouteEscalateHuman, RouteForwardCrossChannel,
         ValidateSafety,
-        PersistTagging,
+        PersistSummary, PersistTagging,
         MetaNotifyWebhook, MetaAnalyticsLog,
         WorkflowSmartDecision,
     ];
