@@ -18,6 +18,8 @@ public static class CliApp
         root.Add(ReplayCommand.Build(globals, env));
         root.Add(WorkflowsCommands.Build(globals, env));
         root.Add(SendCommand.Build(globals, env));
+        root.Add(DriftCommand.Build(globals, env));
+        root.Add(ExplainCommand.Build(globals, env));
         return root;
     }
 

@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NormalizeProcessor>();
         services.AddSingleton<IngestQueueHandler>();
         services.AddSingleton<ReplayService>();
+        services.AddSingleton<DriftService>();
         services.AddSingleton<IngestMarkers>();
         services.AddSingleton<ReconcileSweep>();
         services.TryAddSingleton<WorkflowRunStore>();
@@ -63,6 +64,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EventsEndpoints>();
         services.AddSingleton<DeadLettersEndpoint>();
         services.AddSingleton<ReplayEndpoint>();
+        services.AddSingleton<DriftEndpoint>();
         services.AddSingleton<IdentitiesEndpoints>();
         services.AddSingleton<ContactListsEndpoints>();
 

@@ -11,7 +11,7 @@ public sealed class HelpAndUsageTests
         var result = await CliRunner.RunAsync(null, "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var expected in new[] { "events", "replay", "workflows", "send", "--url", "--key", "--json" })
+        foreach (var expected in new[] { "events", "replay", "workflows", "send", "drift", "explain", "--url", "--key", "--json" })
         {
             Assert.Contains(expected, result.Output, StringComparison.Ordinal);
         }

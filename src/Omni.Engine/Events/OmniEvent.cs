@@ -74,6 +74,12 @@ public sealed record OmniEvent
     /// <summary>Name of the archived raw payload blob this event was normalized from.</summary>
     public required string RawBlob { get; init; }
 
+    /// <summary>
+    /// The version of the provider's normalizer that made this event (<see cref="Normalization.IPayloadNormalizer.Version"/>),
+    /// stamped when it is stored; null on events stored before versions existed (read as version 0).
+    /// </summary>
+    public int? NormalizerVersion { get; init; }
+
     /// <summary>The provider's own JSON for this event, with inline base64 media stripped.</summary>
     public JsonElement? ProviderMetadata { get; init; }
 

@@ -26,4 +26,8 @@ public sealed class EventsFunctions(ApiDispatcher api)
     [Function("GetEventActions")]
     public Task<IResult> GetEventActions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events/{event_id}/actions")] HttpRequest request) =>
         api.InvokeAsync("GetEventActions", request);
+
+    [Function("ExplainEvent")]
+    public Task<IResult> ExplainEvent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events/{event_id}/explain")] HttpRequest request) =>
+        api.InvokeAsync("ExplainEvent", request);
 }

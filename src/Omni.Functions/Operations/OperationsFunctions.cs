@@ -15,6 +15,10 @@ public sealed class OperationsFunctions(ApiDispatcher api)
     public Task<IResult> Replay([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "replay")] HttpRequest request) =>
         api.InvokeAsync("Replay", request);
 
+    [Function("CheckDrift")]
+    public Task<IResult> CheckDrift([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "replay/drift")] HttpRequest request) =>
+        api.InvokeAsync("CheckDrift", request);
+
     [Function("Health")]
     public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
         api.InvokeAsync("Health", request);

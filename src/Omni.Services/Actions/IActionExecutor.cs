@@ -92,6 +92,12 @@ public sealed record ActionOutcome
 
     public string Summary { get; init; } = "";
 
+    /// <summary>
+    /// What the action read to decide, for the audit and <c>GET /api/events/{id}/explain</c>: a guard's rule and the state it
+    /// saw (a rate limit's count and window, debounce's latest event, the list and the keys looked up). Null when nothing worth showing.
+    /// </summary>
+    public JsonElement? State { get; init; }
+
     /// <summary>For side effects: whether this execution sent it, found it already sent, or cannot know (see <see cref="EffectOnceExecutor"/>).</summary>
     public EffectState? Effect { get; init; }
 

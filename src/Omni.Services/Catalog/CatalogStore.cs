@@ -3,7 +3,9 @@ using Azure;
 using Azure.Data.Tables;
 using Omni.Engine.Events;
 using Omni.Engine.Normalization;
+using Omni.Services.Configuration;
 using Omni.Services.Events;
+using Omni.Services.Normalize;
 using Omni.Services.Storage;
 
 namespace Omni.Services.Catalog;
@@ -17,7 +19,12 @@ namespace Omni.Services.Catalog;
 /// shards and the ETag settles any collision. Reading sums the shards: a range read of a few rows per shape, no scan of
 /// events. Quarantined payloads (no events) are counted by their reason class from the dead-letter path.
 /// </summary>
-public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkflowTriggerIndex triggers) : IEventAggregate
+/// <para>Each shape also keeps the oldest normalizer version that stored one of its events (<c>OldestNormalizerVersion</c>;
+/// a row from before versions existed reads as 0): a shape stored by a version older than its provider's current
+/// normalizer is flagged <c>normalization_changed</c> (what <c>POST /api/replay/drift</c> then explains field by field).</para>
+public sealed class CatalogStore(
+    OmniStorage storage, AggregateRows rows, IWorkflowTriggerIndex triggers, OmniOptions? options = null, NormalizerRegistry? normalizers = null)
+    : IEventAggregate
 {
     public const string RowPrefix = "cat|";
     public const int ShardsPerProcess = 16;
@@ -33,7 +40,7 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
         var lease = await LeaseShardAsync(partition, key, cancellationToken);
         try
         {
-            return lease.Write(Increment(lease.Current, e.Shape, e.EventKind, e.ContentType, e.EventId, e.ReceivedAt, reason: null));
+            return lease.Write(Increment(lease.Current, e.Shape, e.EventKind, e.ContentType, e.EventId, e.ReceivedAt, reason: null, e.NormalizerVersion ?? 0));
         }
         catch
         {
@@ -52,7 +59,7 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
         for (var attempt = 1; ; attempt++)
         {
             using var lease = await LeaseShardAsync(partition, key, cancellationToken);
-            var write = lease.Write(Increment(lease.Current, shape, null, null, ingestId, seenAt, reason));
+            var write = lease.Write(Increment(lease.Current, shape, null, null, ingestId, seenAt, reason, normalizerVersion: null));
             try
             {
                 var response = await storage.Events.SubmitTransactionAsync([write.Action], cancellationToken);
@@ -114,6 +121,8 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
         var slash = shape?.IndexOf('/', StringComparison.Ordinal) ?? -1;
         var samples = shards.SelectMany(s => (s.GetString("Samples") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Take(MaxSamples).ToList();
         var lastShard = shards.MaxBy(s => s.GetDateTimeOffset("LastSeen"))!;
+        int? oldest = quarantined ? null : shards.Min(s => s.GetInt32("OldestNormalizerVersion") ?? 0);
+        var current = quarantined ? null : CurrentNormalizerVersion(instance);
         return new CatalogEntry(
             instance,
             shape,
@@ -127,8 +136,20 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
             quarantined ? [] : samples,
             quarantined ? samples : null,
             status,
-            quarantined ? lastShard.GetString("Reason") : null);
+            quarantined ? lastShard.GetString("Reason") : null)
+        {
+            OldestNormalizerVersion = oldest,
+            CurrentNormalizerVersion = current,
+            NormalizationChanged = oldest is { } o && current is { } c && o < c,
+        };
     }
+
+    /// <summary>The version of the normalizer that serves <paramref name="instance"/> now, when known.</summary>
+    private int? CurrentNormalizerVersion(string instance) =>
+        options is not null && normalizers is not null && options.Instances.TryGetValue(instance, out var settings)
+            && normalizers.Find(settings.Provider) is { } normalizer
+            ? normalizer.Version
+            : null;
 
     private async Task<AggregateLease> LeaseShardAsync(string partition, string keyPrefix, CancellationToken cancellationToken)
     {
@@ -147,7 +168,7 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
     }
 
     private static TableEntity Increment(TableEntity? current, string? shape, string? kind, string? contentType, string sampleId,
-        DateTimeOffset seenAt, string? reason)
+        DateTimeOffset seenAt, string? reason, int? normalizerVersion)
     {
         var samples = (current?.GetString("Samples") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
         if (samples.Count < MaxSamples && !samples.Contains(sampleId))
@@ -168,6 +189,8 @@ public sealed class CatalogStore(OmniStorage storage, AggregateRows rows, IWorkf
             ["FirstSeen"] = first,
             ["LastSeen"] = last,
             ["Samples"] = string.Join(',', samples),
+            ["OldestNormalizerVersion"] = normalizerVersion is not { } version ? null
+                : current is null ? version : Math.Min(current.GetInt32("OldestNormalizerVersion") ?? 0, version),
         };
     }
 }
@@ -202,4 +225,14 @@ public sealed record CatalogEntry(
     IReadOnlyList<string> SampleEventIds,
     IReadOnlyList<string>? SampleIngestIds,
     string Status,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>The oldest normalizer version that stored an event of this shape (0: stored before versions existed); null for quarantined payloads.</summary>
+    public int? OldestNormalizerVersion { get; init; }
+
+    /// <summary>The version of the instance's normalizer now.</summary>
+    public int? CurrentNormalizerVersion { get; init; }
+
+    /// <summary>True when events of this shape were stored by an older normalizer than the current one: their fields may differ from what it makes now (see the drift check).</summary>
+    public bool NormalizationChanged { get; init; }
+}

@@ -35,10 +35,12 @@ public static class ApiRoutes
         ApiRoute.For<EventsEndpoints>("GetEventRaw", "GET", "events/{event_id}/raw", Key, (e, c) => e.GetRawAsync(c)),
         ApiRoute.For<TraceEndpoint>("GetEventTrace", "GET", "events/{event_id}/trace", Key, (e, c) => e.GetAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("GetEventActions", "GET", "events/{event_id}/actions", Key, (e, c) => e.EventActionsAsync(c)),
+        ApiRoute.For<Workflows.Explain.ExplainEndpoint>("ExplainEvent", "GET", "events/{event_id}/explain", Key, (e, c) => e.GetAsync(c)),
 
         // Operations: dead letters, replay, health, the contract
         ApiRoute.For<DeadLettersEndpoint>("ListDeadLetters", "GET", "deadletters", InstanceKey, (e, c) => e.ListAsync(c)),
         ApiRoute.For<ReplayEndpoint>("Replay", "POST", "replay", Key, (e, c) => e.ReplayAsync(c)),
+        ApiRoute.For<DriftEndpoint>("CheckDrift", "POST", "replay/drift", Key, (e, c) => e.CheckAsync(c)),
         ApiRoute.For<HealthEndpoint>("Health", "GET", "health", Anonymous, (e, c) => e.CheckAsync(c)),
         new("GetOpenApi", "GET", "openapi.json", Anonymous, (_, _) => Task.FromResult(OpenApiDocument.Serve())),
 

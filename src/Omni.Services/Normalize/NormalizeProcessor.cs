@@ -76,6 +76,9 @@ public sealed class NormalizeProcessor(
             return await QuarantineAsync(message, attempt, reason, cancellationToken);
         }
 
+        // Each event records the normalizer version that made it: the catalogue and the drift check compare with the current one.
+        result = NormalizationResult.Ok([.. result.Events.Select(e => e with { NormalizerVersion = normalizer.Version })]);
+
         // An id longer than an id can be (EventLimits.MaxIdChars) is refused: the same bytes always make the same id, so
         // that event can never be stored. The payload's other events are stored; the payload is quarantined with the reason.
         var refused = result.Events.Select((e, i) => (Index: i, Event: e, Problem: EventLimits.OversizedIds(e))).Where(x => x.Problem is not null).ToList();

@@ -7,11 +7,12 @@ namespace Omni.Services.Workflows;
 /// <summary>
 /// One audit line: a step's action, provider, attempts, duration, output summary and error. For a step with a provider
 /// chain, <see cref="Tried"/> lists every provider the step has called so far, in order, this call last: attempts, whether
-/// it succeeded and why it was passed over (its error, or a result that failed the step's check).
+/// it succeeded and why it was passed over (its error, or a result that failed the step's check). <see cref="State"/> is
+/// what the action read to decide (<see cref="ActionOutcome.State"/>: a guard's rule and the state it saw).
 /// </summary>
 public sealed record StepAudit(
     string StepId, string ActionId, string Status, string? Provider, int Attempts, DateTimeOffset StartedAt, double DurationMs, string? Summary, string? Error,
-    IReadOnlyList<ProviderAttempt>? Tried = null);
+    IReadOnlyList<ProviderAttempt>? Tried = null, JsonElement? State = null);
 
 /// <summary>A run as stored: its workflow version, event, status (and what it waits for), history and audit.</summary>
 public sealed record WorkflowRunView(

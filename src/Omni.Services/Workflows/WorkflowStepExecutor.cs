@@ -49,7 +49,7 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
             return new StepAttempt(
                 new ActivityCompleted(call.StepId, time.GetUtcNow(), call.Provider, outcome.Output, attempts),
                 new StepAudit(call.StepId, call.ActionId, "completed", outcome.Provider ?? call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, outcome.Summary, null,
-                    earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: true, Error: null)]),
+                    earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: true, Error: null)], outcome.State),
                 Transient: false);
         }
         catch (Exception e) when (e is TransientActionException or PermanentActionException)

@@ -30,6 +30,8 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<WorkflowRunInbox>();
         services.Replace(ServiceDescriptor.Singleton<IWorkflowRunLog, WorkflowRunLog>());
         services.TryAddSingleton<WorkflowRunsEndpoints>();
+        services.TryAddSingleton<Explain.EventExplainer>();
+        services.TryAddSingleton<Explain.ExplainEndpoint>();
         return services;
     }
 }

@@ -17,6 +17,11 @@ public sealed class EvolutionNormalizer : IPayloadNormalizer
 {
     public string Provider => EvolutionEventFactory.Provider;
 
+    /// <summary>The version of this mapping (see <see cref="IPayloadNormalizer.Version"/>): raise it when the events it makes change.</summary>
+    public const int CurrentVersion = 1;
+
+    public int Version => CurrentVersion;
+
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);

@@ -34,6 +34,11 @@ public sealed class TelegramNormalizer : IPayloadNormalizer
 
     public string Provider => TelegramEventFactory.Provider;
 
+    /// <summary>The version of this mapping (see <see cref="IPayloadNormalizer.Version"/>): raise it when the events it makes change.</summary>
+    public const int CurrentVersion = 1;
+
+    public int Version => CurrentVersion;
+
     /// <summary>
     /// The bot's user id from its token: a token is <c>{bot id}:{secret}</c>, e.g. <c>123456789:AAH…</c>. Null when the
     /// token is not of that form.

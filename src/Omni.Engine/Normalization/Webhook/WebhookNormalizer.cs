@@ -24,6 +24,11 @@ public sealed class WebhookNormalizer(Func<string, WebhookMapping?> mappingOf) :
 
     public string Provider => ProviderName;
 
+    /// <summary>The version of this mapping (see <see cref="IPayloadNormalizer.Version"/>): raise it when the events it makes change.</summary>
+    public const int CurrentVersion = 1;
+
+    public int Version => CurrentVersion;
+
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);

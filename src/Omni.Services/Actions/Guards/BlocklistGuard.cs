@@ -29,9 +29,10 @@ public sealed class BlocklistGuard(ContactListStore lists) : IActionExecutor
         var evt = invocation.Event;
         var keys = ContactEntries.SenderKeys(evt).Concat(ContactEntries.ConversationKeys(evt)).Distinct(StringComparer.Ordinal).ToList();
         var matched = await lists.FindAnyAsync(evt.Instance, list, keys, cancellationToken);
+        var state = GuardOutput.State(("rule", $"stop when the sender or conversation is on the stored list '{list}'"), ("list", list), ("keys", keys), ("matched", matched));
         if (matched is null)
         {
-            return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"not on the block list '{list}'" };
+            return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"not on the block list '{list}'", State = state };
         }
 
         var reason = $"on the block list '{list}'";
@@ -39,6 +40,7 @@ public sealed class BlocklistGuard(ContactListStore lists) : IActionExecutor
         {
             Output = GuardOutput.With(GuardVerdict.Stop(reason), ("matched", matched)),
             Summary = $"{reason} (as {(ContactEntries.IsIdentity(matched) ? "identity" : "handle")})",
+            State = state,
         };
     }
 }

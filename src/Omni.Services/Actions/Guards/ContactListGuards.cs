@@ -38,14 +38,18 @@ internal static class HandleListGuard
         var match = GuardOutput.Match(invocation);
         var (entries, ignored) = GuardOutput.Handles(invocation, evt.Channel)
                                  ?? throw new PermanentActionException($"{invocation.ActionId}: the parameter 'handles' is required.");
-        var matched = GuardOutput.Keys(evt, match).FirstOrDefault(key => entries.Contains(key, StringComparer.Ordinal));
+        var keys = GuardOutput.Keys(evt, match);
+        var matched = keys.FirstOrDefault(key => entries.Contains(key, StringComparer.Ordinal));
         var list = allow ? "allowlist" : "denylist";
         var note = GuardOutput.IgnoredNote(ignored);
+        var state = GuardOutput.State(
+            ("rule", allow ? $"continue only when the {match} is in handles" : $"stop when the {match} is in handles"),
+            ("match", match), ("handles", entries), ("keys", keys), ("matched", matched));
         if (matched is null)
         {
             return allow
-                ? new ActionOutcome { Output = GuardVerdict.Stop($"{match} not on the allowlist"), Summary = $"{match} not on the allowlist{note}" }
-                : new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"{match} not on the denylist{note}" };
+                ? new ActionOutcome { Output = GuardVerdict.Stop($"{match} not on the allowlist"), Summary = $"{match} not on the allowlist{note}", State = state }
+                : new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"{match} not on the denylist{note}", State = state };
         }
 
         var verdict = allow ? GuardVerdict.Continue() : GuardVerdict.Stop($"{match} on the denylist");
@@ -53,6 +57,7 @@ internal static class HandleListGuard
         {
             Output = GuardOutput.With(verdict, ("matched", matched)),
             Summary = $"{match} on the {list} (as {(Omni.Engine.Identity.ContactEntries.IsIdentity(matched) ? "identity" : "handle")}){note}",
+            State = state,
         };
     }
 }

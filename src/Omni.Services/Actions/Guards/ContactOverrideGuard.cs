@@ -58,6 +58,7 @@ public sealed class ContactOverrideGuard(ContactListStore lists) : IActionExecut
                 ("system_prompt", applies ? invocation.GetString("system_prompt") : null),
                 ("matched", matched)),
             Summary = (applies ? $"override '{label}' applies: sender in {source}" : $"override '{label}' does not apply: sender not in {source}") + note,
+            State = GuardOutput.State(("rule", $"override '{label}' when the sender is in {source}"), ("source", source), ("keys", keys), ("matched", matched)),
         };
     }
 }

@@ -50,19 +50,23 @@ public sealed class DebounceGuard(GuardsTable guards, TimeProvider time) : IActi
         var latest = await RecordAsync(partition, evt, cancellationToken);
 
         var until = GuardOutput.CeilingToMillisecond(Anchor(evt) + window);
-        if (time.GetUtcNow() < until)
+        var now = time.GetUtcNow();
+        var state = GuardOutput.State(
+            ("rule", $"the newest event per {key} within {windowText} wins"), ("window", windowText), ("key", key), ("value", value),
+            ("window_start", Anchor(evt)), ("window_end", until), ("checked_at", now), ("latest_event_id", latest));
+        if (now < until)
         {
             var reason = $"debounce: waiting {windowText} for newer messages per {key}";
-            return new ActionOutcome { Output = GuardVerdict.Defer(until, reason), Summary = $"{reason}; deferred until {until:O}" };
+            return new ActionOutcome { Output = GuardVerdict.Defer(until, reason), Summary = $"{reason}; deferred until {until:O}", State = state };
         }
 
         if (latest == evt.EventId)
         {
-            return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"newest event per {key} within {windowText}" };
+            return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"newest event per {key} within {windowText}", State = state };
         }
 
         var coalesced = $"coalesced into {latest}";
-        return new ActionOutcome { Output = GuardOutput.With(GuardVerdict.Stop(coalesced), ("latest_event_id", latest)), Summary = coalesced };
+        return new ActionOutcome { Output = GuardOutput.With(GuardVerdict.Stop(coalesced), ("latest_event_id", latest)), Summary = coalesced, State = state };
     }
 
     private static DateTimeOffset Anchor(OmniEvent evt) => evt.OccurredAt ?? evt.ReceivedAt;

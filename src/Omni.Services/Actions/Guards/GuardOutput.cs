@@ -24,6 +24,23 @@ internal static class GuardOutput
     }
 
     /// <summary>
+    /// What a guard read to decide (<see cref="ActionOutcome.State"/>), as a snake_case JSON object; null values are left out.
+    /// </summary>
+    public static JsonElement State(params (string Name, object? Value)[] read)
+    {
+        var node = new JsonObject();
+        foreach (var (name, value) in read)
+        {
+            if (value is not null)
+            {
+                node[name] = JsonSerializer.SerializeToNode(value, OmniJson.Options);
+            }
+        }
+
+        return JsonSerializer.SerializeToElement(node, OmniJson.Options);
+    }
+
+    /// <summary>
     /// The <c>handles</c> parameter in canonical form for <paramref name="channel"/> (<see cref="ContactEntries.Canonical"/>):
     /// a JSON array of strings (a comma-separated string is accepted too). Entries that can be neither a handle nor an
     /// identity id never match and are returned in <c>Ignored</c> for the audit summary. Null when the parameter is absent.

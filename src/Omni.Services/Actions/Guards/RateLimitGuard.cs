@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Omni.Engine.Workflows;
@@ -51,12 +52,21 @@ public sealed class RateLimitGuard(GuardsTable guards, TimeProvider time) : IAct
         var row = start.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var marker = $"{row}|run|{TableKeys.Escape(invocation.RunId)}";
         await guards.EnsureCreatedAsync(cancellationToken);
+        JsonElement Read(long count, bool counted) => GuardOutput.State(
+            ("rule", $"at most {limit} per {windowText} per {per}"), ("limit", limit), ("window", windowText), ("per", per), ("key", key),
+            ("window_start", start), ("window_end", end), ("count", count), ("counted", counted), ("on_exceed", defer ? "defer" : "stop"));
 
         for (var conflict = 0; conflict < MaxConflicts; conflict++)
         {
             if ((await guards.Table.GetEntityIfExistsAsync<TableEntity>(partition, marker, ["RowKey"], cancellationToken)).HasValue)
             {
-                return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = "this run is already counted in the window" };
+                var counted = await guards.Table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+                return new ActionOutcome
+                {
+                    Output = GuardVerdict.Continue(),
+                    Summary = "this run is already counted in the window",
+                    State = Read(counted.HasValue ? counted.Value!.GetInt64("Count") ?? 0 : 0, counted: true),
+                };
             }
 
             var existing = await guards.Table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
@@ -68,6 +78,7 @@ public sealed class RateLimitGuard(GuardsTable guards, TimeProvider time) : IAct
                 {
                     Output = defer ? GuardVerdict.Defer(end, reason) : GuardVerdict.Stop(reason),
                     Summary = defer ? $"{reason}; deferred until {end:O}" : reason,
+                    State = Read(count, counted: false),
                 };
             }
 
@@ -88,7 +99,7 @@ public sealed class RateLimitGuard(GuardsTable guards, TimeProvider time) : IAct
                 await guards.Table.SubmitTransactionAsync(
                     [counter, new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, marker) { ["WindowEnd"] = end })],
                     cancellationToken);
-                return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"{count + 1} of {limit} in the window" };
+                return new ActionOutcome { Output = GuardVerdict.Continue(), Summary = $"{count + 1} of {limit} in the window", State = Read(count + 1, counted: true) };
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {

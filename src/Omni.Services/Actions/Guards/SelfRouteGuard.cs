@@ -30,6 +30,7 @@ public sealed class SelfRouteGuard : IActionExecutor
                 "log" => (GuardVerdict.Continue(), "own message: logged"),
                 _ => (GuardVerdict.Continue(), $"own message: rerouted to {invocation.GetString("reroute_to") ?? "the default agent"}"),
             };
-        return Task.FromResult(new ActionOutcome { Output = output, Summary = summary });
+        var state = GuardOutput.State(("rule", $"mode: {mode}"), ("mode", mode), ("from_me", invocation.Event.FromMe));
+        return Task.FromResult(new ActionOutcome { Output = output, Summary = summary, State = state });
     }
 }

@@ -12,5 +12,7 @@ public sealed class SlackInstanceNormalizer(OmniOptions options) : IPayloadNorma
 
     public string Provider => _inner.Provider;
 
+    public int Version => _inner.Version;
+
     public NormalizationResult Normalize(RawPayload payload) => _inner.Normalize(payload);
 }

@@ -15,6 +15,8 @@ public sealed class TelegramInstanceNormalizer(OmniOptions options) : IPayloadNo
 
     public string Provider => _inner.Provider;
 
+    public int Version => _inner.Version;
+
     public NormalizationResult Normalize(RawPayload payload) => _inner.Normalize(payload);
 
     public static string? BotUserIdOf(InstanceOptions settings)

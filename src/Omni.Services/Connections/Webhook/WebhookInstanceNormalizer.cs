@@ -12,6 +12,8 @@ public sealed class WebhookInstanceNormalizer(OmniOptions options) : IPayloadNor
 
     public string Provider => _inner.Provider;
 
+    public int Version => _inner.Version;
+
     public NormalizationResult Normalize(RawPayload payload) => _inner.Normalize(payload);
 
     /// <summary>
