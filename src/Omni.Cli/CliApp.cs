@@ -17,6 +17,7 @@ public static class CliApp
         root.Add(EventsCommands.Build(globals, env));
         root.Add(ReplayCommand.Build(globals, env));
         root.Add(WorkflowsCommands.Build(globals, env));
+        root.Add(ShadowCommand.Build(globals, env));
         root.Add(SendCommand.Build(globals, env));
         root.Add(DriftCommand.Build(globals, env));
         root.Add(ExplainCommand.Build(globals, env));

@@ -24,40 +24,14 @@ namespace Omni.Local.Tests;
 [Collection(UsesAzurite.Name)]
 public sealed class WorkflowScenarioTests(AzuriteFixture azurite) : IDisposable
 {
-    private const string SendText = "/message/sendText/evo-demo";
+    private const string SendText = ReplyProviders.SendText;
     private readonly WireMockServer _server = WireMockServer.Start();
 
     public void Dispose() => _server.Stop();
 
     private async Task<OmniHost> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        _server.Given(Request.Create().WithPath(SendText).UsingPost()).RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new
-        {
-            key = new { remoteJid = "5511999990001@s.whatsapp.net", fromMe = true, id = "3EB0REPLY0000001" },
-            status = "PENDING",
-            message = new { conversation = "ok" },
-            messageType = "conversation",
-            messageTimestamp = 1764000100,
-        }));
-        _server.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
-        {
-            id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-            @object = "chat.completion",
-            created = 1741570283,
-            model = "gpt-4o-mini-2024-07-18",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = "Tudo ótimo, e você?" }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 26, completion_tokens = 12, total_tokens = 38 },
-        }));
-        var url = _server.Urls[0];
-        var all = new Dictionary<string, string?>
-        {
-            [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = url,
-            [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
-            [$"Omni:Instances:{OmniHost.Instance}:EvolutionInstance"] = "evo-demo",
-            ["Omni:Agents:default:Endpoint"] = url + "/v1",
-            ["Omni:Agents:default:ApiKey"] = "sk-agent",
-            ["Omni:Agents:default:Model"] = "gpt-4o-mini",
-        };
+        var all = ReplyProviders.Stub(_server);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

@@ -137,13 +137,13 @@ public static partial class WorkflowsCommands
 
     private static readonly string[] Columns = ["id", "version", "scope", "source", "effective", "description"];
 
-    private static string WorkflowPath(string id) => "api/workflows/" + Uri.EscapeDataString(id);
+    internal static string WorkflowPath(string id) => "api/workflows/" + Uri.EscapeDataString(id);
 
-    private static async Task<(string Name, string Yaml)> ReadAsync(FileInfo file, CancellationToken ct) =>
+    internal static async Task<(string Name, string Yaml)> ReadAsync(FileInfo file, CancellationToken ct) =>
         (file.Name, System.Text.Encoding.UTF8.GetString(await SendCommand.ReadAsync(file, ct)));
 
     /// <summary>The YAML's top-level <c>id:</c> (the route takes the id in its path).</summary>
-    private static string IdOf(string yaml, string name) =>
+    internal static string IdOf(string yaml, string name) =>
         TopLevelId().Match(yaml) is { Success: true } m ? m.Groups[1].Value.Trim('"', '\'')
             : throw new UsageException($"{name} has no top-level id: line");
 

@@ -33,6 +33,14 @@ public sealed class WorkflowsFunctions(ApiDispatcher api)
     public Task<IResult> PutWorkflow([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "workflows/{id}")] HttpRequest request) =>
         api.InvokeAsync("PutWorkflow", request);
 
+    [Function("ShadowWorkflow")]
+    public Task<IResult> ShadowWorkflow([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "workflows/{id}/shadow")] HttpRequest request) =>
+        api.InvokeAsync("ShadowWorkflow", request);
+
+    [Function("GetShadowJob")]
+    public Task<IResult> GetShadowJob([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{id}/shadow/{job_id}")] HttpRequest request) =>
+        api.InvokeAsync("GetShadowJob", request);
+
     [Function("ListActions")]
     public Task<IResult> ListActions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry/actions")] HttpRequest request) =>
         api.InvokeAsync("ListActions", request);

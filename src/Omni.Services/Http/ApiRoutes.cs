@@ -9,6 +9,7 @@ using Omni.Services.Operations;
 using Omni.Services.Replay;
 using Omni.Services.Traces;
 using Omni.Services.Workflows;
+using Omni.Services.Workflows.Shadow;
 using static Omni.Services.Http.RouteAccess;
 
 namespace Omni.Services.Http;
@@ -68,6 +69,8 @@ public static class ApiRoutes
         ApiRoute.For<WorkflowsEndpoints>("ValidateWorkflow", "POST", "workflows/validate", Key, (e, c) => e.ValidateAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("GetWorkflow", "GET", "workflows/{id}", Key, (e, c) => e.GetAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("PutWorkflow", "PUT", "workflows/{id}", Key, (e, c) => e.PutAsync(c)),
+        ApiRoute.For<ShadowEndpoints>("ShadowWorkflow", "POST", "workflows/{id}/shadow", InstanceKey, (e, c) => e.ShadowAsync(c)),
+        ApiRoute.For<ShadowEndpoints>("GetShadowJob", "GET", "workflows/{id}/shadow/{job_id}", Key, (e, c) => e.JobAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("ListActions", "GET", "registry/actions", Key, (e, c) => e.ActionsAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("GetRun", "GET", "runs/{run_id}", Key, (e, c) => e.RunAsync(c)),
         ApiRoute.For<Analytics.AnalyticsEndpoints>("ListAnalytics", "GET", "analytics", InstanceKey, (e, c) => e.ListAsync(c)),

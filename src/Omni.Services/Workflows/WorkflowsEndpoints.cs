@@ -189,8 +189,15 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
             return (null, null, [], error);
         }
 
-        var result = WorkflowParser.Parse(yaml!, store.Registry);
-        return (yaml, result, WithUnavailableActions(result), null);
+        var (result, errors) = Check(yaml!);
+        return (yaml, result, errors, null);
+    }
+
+    /// <summary>Parses and validates <paramref name="yaml"/> as a PUT would: the parse result and every error (none: it would be stored).</summary>
+    public (WorkflowLoadResult Result, List<WorkflowError> Errors) Check(string yaml)
+    {
+        var result = WorkflowParser.Parse(yaml, store.Registry);
+        return (result, WithUnavailableActions(result));
     }
 
     /// <summary>
@@ -226,7 +233,8 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
     /// <summary>The error code of a step whose action has no executor on this host.</summary>
     public const string ActionNotAvailable = "action_not_available";
 
-    private static object[] Errors(IReadOnlyList<WorkflowError> errors) =>
+    /// <summary>Validation errors as every route answers them: <c>{code, message, line, column}</c>.</summary>
+    public static object[] Errors(IReadOnlyList<WorkflowError> errors) =>
         [.. errors.Select(e => new { code = e.Code, message = e.Message, line = e.Line, column = e.Column })];
 
     private static bool IsEffective(StoredWorkflow workflow, WorkflowSnapshot snapshot)
@@ -250,9 +258,12 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
         steps = w.Definition.AllSteps.Count(),
     };
 
-    private static async Task<(string? Yaml, IResult? Error)> ReadYamlAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(string? Yaml, IResult? Error)> ReadYamlAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadText(await BoundedBody.ReadAsync(request.Body, MaxYamlBytes, cancellationToken), "the workflow's YAML");
+
+    /// <summary>A body read with <see cref="BoundedBody"/> as UTF-8 text, or the 413/400 to answer instead.</summary>
+    public static (string? Text, IResult? Error) ReadText(BinaryData? body, string what)
     {
-        var body = await BoundedBody.ReadAsync(request.Body, MaxYamlBytes, cancellationToken);
         if (body is null)
         {
             return (null, ApiError.TooLarge($"the workflow exceeds the {MaxYamlBytes} byte limit"));
@@ -268,7 +279,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
             return (null, ApiError.BadRequest("the body is not UTF-8 text"));
         }
 
-        return string.IsNullOrWhiteSpace(yaml) ? (null, ApiError.BadRequest("the body must be the workflow's YAML")) : (yaml, null);
+        return string.IsNullOrWhiteSpace(yaml) ? (null, ApiError.BadRequest($"the body must be {what}")) : (yaml, null);
     }
 
     /// <summary>Whether <paramref name="caller"/> may see a workflow of <paramref name="scope"/> (global ones: every key).</summary>

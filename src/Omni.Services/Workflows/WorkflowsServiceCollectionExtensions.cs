@@ -6,6 +6,7 @@ using Omni.Services.Actions;
 using Omni.Services.Catalog;
 using Omni.Services.Http;
 using Omni.Services.Traces;
+using Omni.Services.Workflows.Shadow;
 
 namespace Omni.Services.Workflows;
 
@@ -32,6 +33,12 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<WorkflowRunsEndpoints>();
         services.TryAddSingleton<Explain.EventExplainer>();
         services.TryAddSingleton<Explain.ExplainEndpoint>();
+
+        // Shadow replay of a candidate version over stored events (nothing executed but pure guards).
+        services.TryAddSingleton(configuration.GetSection(ShadowOptions.Section).Get<ShadowOptions>() ?? new ShadowOptions());
+        services.TryAddSingleton<ShadowReplayer>();
+        services.TryAddSingleton<ShadowJobs>();
+        services.TryAddSingleton<ShadowEndpoints>();
         return services;
     }
 }
