@@ -33,6 +33,10 @@ public sealed class WorkflowsFunctions(ApiDispatcher api)
     public Task<IResult> PutWorkflow([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "workflows/{id}")] HttpRequest request) =>
         api.InvokeAsync("PutWorkflow", request);
 
+    [Function("GetRegistry")]
+    public Task<IResult> GetRegistry([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry")] HttpRequest request) =>
+        api.InvokeAsync("GetRegistry", request);
+
     [Function("ListActions")]
     public Task<IResult> ListActions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry/actions")] HttpRequest request) =>
         api.InvokeAsync("ListActions", request);

@@ -66,6 +66,7 @@ public static class ApiRoutes
         ApiRoute.For<WorkflowsEndpoints>("ValidateWorkflow", "POST", "workflows/validate", Key, (e, c) => e.ValidateAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("GetWorkflow", "GET", "workflows/{id}", Key, (e, c) => e.GetAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("PutWorkflow", "PUT", "workflows/{id}", Key, (e, c) => e.PutAsync(c)),
+        ApiRoute.For<RegistryEndpoints>("GetRegistry", "GET", "registry", Key, (e, c) => e.CatalogueAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("ListActions", "GET", "registry/actions", Key, (e, c) => e.ActionsAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("GetRun", "GET", "runs/{run_id}", Key, (e, c) => e.RunAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("RaiseRunEvent", "POST", "runs/{run_id}/events/{name}", Key, (e, c) => e.RaiseEventAsync(c)),

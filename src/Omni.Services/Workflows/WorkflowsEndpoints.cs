@@ -142,10 +142,11 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
         Task.FromResult(Results.Text(WorkflowJsonSchema.Generate(store.Registry), "application/schema+json", Encoding.UTF8));
 
     /// <summary><c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema and default provider chain.</summary>
-    public Task<IResult> ActionsAsync(ApiCall call) =>
-        Task.FromResult(Json(new
-        {
-            actions = store.Registry.Actions.Select(a => new
+    public Task<IResult> ActionsAsync(ApiCall call) => Task.FromResult(Json(new { actions = ActionEntries() }));
+
+    /// <summary>One entry per registry action, as <c>GET /api/registry/actions</c> and the whole catalogue (<c>GET /api/registry</c>) list them.</summary>
+    internal IEnumerable<object> ActionEntries() =>
+            store.Registry.Actions.Select(a => new
             {
                 id = a.Id,
                 category = ActionCategories.Name(a.Category),
@@ -165,8 +166,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
                     maximum = p.Maximum,
                 }),
                 parameters_schema = WorkflowJsonSchema.ParametersSchema(a),
-            }),
-        }));
+            });
 
     /// <summary>Reads the YAML body and validates it: the parse result and every error, or the answer to give instead.</summary>
     private async Task<(string? Yaml, WorkflowLoadResult? Result, List<WorkflowError> Errors, IResult? Error)> ReadWorkflowAsync(
