@@ -208,8 +208,10 @@ public sealed class CrossChannelScenarioTests(AzuriteFixture azurite) : IDisposa
         var run = (await host.GetJsonAsync($"/api/events/{eventId}/actions")).GetProperty("runs").EnumerateArray()
             .Single(r => r.GetProperty("workflow_id").GetString() == "forward-to-preferred");
         Assert.Equal("completed", run.GetProperty("outcome").GetString());
-        var step = run.GetProperty("steps").EnumerateArray().Single();
-        Assert.Equal(("completed", "telegram"), (step.GetProperty("status").GetString(), step.GetProperty("provider").GetString()));
+        var audit = Assert.Single(run.GetProperty("audit").EnumerateArray());
+        Assert.Equal(("route.forward.cross_channel", "completed", "telegram"),
+            (audit.GetProperty("action_id").GetString(), audit.GetProperty("status").GetString(), audit.GetProperty("provider").GetString()));
+        Assert.EndsWith("to 2222222 on demo-telegram as 8", audit.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -268,5 +270,35 @@ public sealed class CrossChannelScenarioTests(AzuriteFixture azurite) : IDisposa
             run.GetProperty("audit").EnumerateArray().Select(a => $"{a.GetProperty("provider").GetString()} {a.GetProperty("status").GetString()}"));
         var forward = run.GetProperty("audit").EnumerateArray().Single(a => a.GetProperty("step_id").GetString() == "forward");
         Assert.EndsWith("to C0TEAM0001 on demo-slack as 1767225700.000200", forward.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentWithHistory_SeesThePersonsEarlierMessagesFromTheOtherChannel()
+    {
+        await using var host = await StartAsync();
+        await host.IngestAsync(IdentityPayloads.Direct("3EB0MOM000000004", MomJid, "Comprei pão", 1767220000, pushName: "Mom"));
+        await host.DrainWorkflowsAsync();
+        var mom = Assert.Single((await host.GetJsonAsync("/api/identities?q=Mom")).GetProperty("identities").EnumerateArray()).GetProperty("identity_id").GetString()!;
+        await SendJsonAsync(host, HttpMethod.Post, $"/api/identities/{mom}/handles", new { channel = "telegram", handle = "2222222" });
+        using (var put = new HttpRequestMessage(HttpMethod.Put, "/api/workflows/reply-to-direct-text")
+        {
+            Content = new StringContent(
+                "id: reply-to-direct-text\nversion: 2\nscope: demo-telegram\ntrigger:\n  event_kinds: [message]\n  content_types: [text]\n  when: \"!from_me\"\n" +
+                "steps:\n  - id: ask\n    action: route.agent.default\n    with: { history: 5 }\n" +
+                "  - id: reply\n    action: route.reply\n    with: { text: \"{{ steps.ask.output.text }}\" }\n", Encoding.UTF8, "application/yaml"),
+        })
+        using (var created = await host.Client.SendAsync(put))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await PostTelegramAsync(host, MomOnTelegram(900060, 1767225600, "\"text\": \"E agora?\""));
+        await host.DrainWorkflowsAsync();
+
+        var asked = Sent(_server, "/v1/chat/completions")
+            .Select(b => b.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()).ToList())
+            .Single(m => m[^1] == "E agora?");
+        Assert.Equal(["Earlier messages from this person, on every channel (oldest first):\n[2025-12-31T22:26Z whatsapp/demo] Comprei pão", "E agora?"], asked);
+        Assert.Single(Sent(_server, SendMessage));
     }
 }
