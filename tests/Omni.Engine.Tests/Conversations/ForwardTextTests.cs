@@ -36,7 +36,7 @@ public class ForwardTextTests
     public void Compose_Media_ByReferenceToTheOmniEvent_WithTheCaption() =>
         Assert.Equal(
             "Forwarded from Ana on telegram (demo-telegram):\nthe gate\n[image, image/jpeg, gate.jpg, 23 KB: Omni event evt_demo-telegram_0123456789abcdef0123456789abcdef]",
-            ForwardText.Compose(Event(ContentTypes.Image, "the gate", "image/jpeg", 23_000, "gate.jpg"), "  "));
+            ForwardText.Compose(Event(ContentTypes.Image, "the gate", "image/jpeg", 23_552, "gate.jpg"), "  "));
 
     [Fact]
     public void Compose_NothingToForward_Null() => Assert.Null(ForwardText.Compose(Event(ContentTypes.Location, null), null));
