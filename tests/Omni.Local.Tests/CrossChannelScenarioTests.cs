@@ -63,15 +63,7 @@ public sealed class CrossChannelScenarioTests(AzuriteFixture azurite) : IDisposa
             ts = "1767225700.000200",
             message = new { type = "message", subtype = "bot_message", text = "…", ts = "1767225700.000200", bot_id = "B0000000001" },
         }));
-        _server.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
-        {
-            id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-            @object = "chat.completion",
-            created = 1741570283,
-            model = "gpt-4o-mini-2024-07-18",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = AgentAnswer }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 26, completion_tokens = 12, total_tokens = 38 },
-        }));
+        AgentStub.Answer(_server, AgentAnswer);
         var url = _server.Urls[0];
         return await OmniHost.StartAsync(azurite, consumer: false, settings: new Dictionary<string, string?>
         {
