@@ -309,10 +309,10 @@ internal static class TelegramPayloads
     private static byte[] Update(long updateId, int i)
     {
         var sender = 5_000_000_000L + (i % Payloads.Senders);
-        return Encoding.UTF8.GetBytes($$"""
-            {"update_id":{{updateId}},"message":{"message_id":{{i + 1}},"date":{{1764000000 + i}},
-            "from":{"id":{{sender}},"is_bot":false,"first_name":"Bench","last_name":"Sender","language_code":"pt-br"},
-            "chat":{"id":{{sender}},"first_name":"Bench","last_name":"Sender","type":"private"},"text":"benchmark message {{i}}"}}
+        return Encoding.UTF8.GetBytes($$$"""
+            {"update_id":{{{updateId}}},"message":{"message_id":{{{i + 1}}},"date":{{{1764000000 + i}}},
+            "from":{"id":{{{sender}}},"is_bot":false,"first_name":"Bench","last_name":"Sender","language_code":"pt-br"},
+            "chat":{"id":{{{sender}}},"first_name":"Bench","last_name":"Sender","type":"private"},"text":"benchmark message {{{i}}}"}}
             """);
     }
 }
