@@ -27,6 +27,12 @@ internal sealed class OmniUnderTest : IAsyncDisposable
     public const string DiscordInstance = "bench-discord";
     public static readonly string DiscordSecret = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("omni-bench-discord-relay-secret!"));
 
+    /// <summary>A Telegram bot and a Slack app beside them: Bot API updates and Events API deliveries are posted to them.</summary>
+    public const string TelegramInstance = "bench-telegram";
+    public const string TelegramSecret = "bench-telegram-secret_token";
+    public const string SlackInstance = "bench-slack";
+    public const string SlackSecret = "bench-slack-signing-secret";
+
     private OmniUnderTest(WebApplication app, HttpClient http, QueueClient workflowRuns)
     {
         App = app;
@@ -56,6 +62,10 @@ internal sealed class OmniUnderTest : IAsyncDisposable
             [$"Omni:Instances:{DiscordInstance}:Provider"] = "discord",
             [$"Omni:Instances:{DiscordInstance}:WebhookSecret"] = DiscordSecret,
             [$"Omni:Instances:{DiscordInstance}:BotUserId"] = DiscordPayloads.BotUserId,
+            [$"Omni:Instances:{TelegramInstance}:Provider"] = "telegram",
+            [$"Omni:Instances:{TelegramInstance}:WebhookSecret"] = TelegramSecret,
+            [$"Omni:Instances:{SlackInstance}:Provider"] = "slack",
+            [$"Omni:Instances:{SlackInstance}:WebhookSecret"] = SlackSecret,
             ["Omni:Keys:bench:Secret"] = QueryKey,
             ["Omni:Normalizer:Enabled"] = normalizerRunning ? "true" : "false",
             ["Omni:Normalizer:RunWorkflows"] = runWorkflows ? "true" : "false",
@@ -76,15 +86,32 @@ internal sealed class OmniUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Posts one payload as its sender does: Evolution with <c>x-webhook-secret</c>; a Discord dispatch frame as the gateway
-    /// relay does (Standard Webhooks: <c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c> with the whsec_ secret).
+    /// relay does (Standard Webhooks: <c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c> with the whsec_ secret);
+    /// a Telegram update with <c>X-Telegram-Bot-Api-Secret-Token</c>; a Slack delivery signed v0 with the signing secret.
     /// </summary>
     public async Task PostAsync(byte[] body, BenchChannel channel = BenchChannel.Evolution)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var path = channel == BenchChannel.Discord ? $"/api/webhooks/discord/{DiscordInstance}" : $"/api/webhooks/evolution/{Instance}";
+        var path = channel switch
+        {
+            BenchChannel.Discord => $"/api/webhooks/discord/{DiscordInstance}",
+            BenchChannel.Telegram => $"/api/webhooks/telegram/{TelegramInstance}",
+            BenchChannel.Slack => $"/api/webhooks/slack/{SlackInstance}",
+            _ => $"/api/webhooks/evolution/{Instance}",
+        };
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-        if (channel == BenchChannel.Discord)
+        if (channel == BenchChannel.Telegram)
+        {
+            request.Headers.Add(TelegramSecretTokenAuthentication.Header, TelegramSecret);
+        }
+        else if (channel == BenchChannel.Slack)
+        {
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            request.Headers.Add(SlackSignatureAuthentication.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(SlackSignatureAuthentication.SignatureHeader, SlackSignatureAuthentication.Sign(SlackSecret, timestamp, body));
+        }
+        else if (channel == BenchChannel.Discord)
         {
             var id = "gw_bench_" + Guid.NewGuid().ToString("N");
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -195,14 +222,33 @@ internal enum BenchChannel
 {
     Evolution,
     Discord,
+    Telegram,
+    Slack,
 }
 
 /// <summary>Evolution <c>messages.upsert</c> text payloads from 97 senders, distinct message ids.</summary>
 internal static class Payloads
 {
-    /// <summary>The payloads of <paramref name="channel"/> (<see cref="Payloads"/> or <see cref="DiscordPayloads"/>).</summary>
-    public static byte[][] Make(BenchChannel channel, string prefix, int count, int offset = 0) =>
-        channel == BenchChannel.Discord ? DiscordPayloads.Make(prefix, count, offset) : Make(prefix, count, offset);
+    /// <summary>The payloads of <paramref name="channel"/> (<see cref="Payloads"/>, <see cref="DiscordPayloads"/>, <see cref="TelegramPayloads"/>, <see cref="SlackPayloads"/>).</summary>
+    public static byte[][] Make(BenchChannel channel, string prefix, int count, int offset = 0) => channel switch
+    {
+        BenchChannel.Discord => DiscordPayloads.Make(prefix, count, offset),
+        BenchChannel.Telegram => TelegramPayloads.Make(prefix, count, offset),
+        BenchChannel.Slack => SlackPayloads.Make(prefix, count, offset),
+        _ => Make(prefix, count, offset),
+    };
+
+    /// <summary>A number per prefix, stable across runs (FNV-1a): picks a block of ids so prefixes never share one.</summary>
+    public static uint Block(string prefix, uint blocks)
+    {
+        var hash = 2166136261u;
+        foreach (var c in prefix)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash % blocks;
+    }
 
     public const int Senders = 97;
 
@@ -229,16 +275,8 @@ internal static class DiscordPayloads
     private const string Guild = "1290000000000000009";
 
     /// <summary>A snowflake per (prefix, i): the prefix picks a block of 10^9 ids (FNV-1a, stable across runs).</summary>
-    public static string MessageId(string prefix, int i)
-    {
-        var hash = 2166136261u;
-        foreach (var c in prefix)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (1_400_000_000_000_000_000L + ((hash % 1000) * 1_000_000_000L) + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static string MessageId(string prefix, int i) =>
+        (1_400_000_000_000_000_000L + (Payloads.Block(prefix, 1000) * 1_000_000_000L) + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static byte[][] Make(string prefix, int count, int offset = 0) =>
         Enumerable.Range(offset, count).Select(i => Frame(MessageId(prefix, i), i)).ToArray();
@@ -256,3 +294,52 @@ internal static class DiscordPayloads
             """);
     }
 }
+
+/// <summary>
+/// Telegram Bot API updates (<c>{update_id, message}</c>, as setWebhook delivers them): private text messages from
+/// <see cref="Payloads.Senders"/> users, each in their own chat; the update id (what names the event) distinct per prefix.
+/// </summary>
+internal static class TelegramPayloads
+{
+    public static long UpdateId(string prefix, int i) => 100_000_000L + (Payloads.Block(prefix, 1000) * 1_000_000L) + i;
+
+    public static byte[][] Make(string prefix, int count, int offset = 0) =>
+        Enumerable.Range(offset, count).Select(i => Update(UpdateId(prefix, i), i)).ToArray();
+
+    private static byte[] Update(long updateId, int i)
+    {
+        var sender = 5_000_000_000L + (i % Payloads.Senders);
+        return Encoding.UTF8.GetBytes($$$"""
+            {"update_id":{{{updateId}}},"message":{"message_id":{{{i + 1}}},"date":{{{1764000000 + i}}},
+            "from":{"id":{{{sender}}},"is_bot":false,"first_name":"Bench","last_name":"Sender","language_code":"pt-br"},
+            "chat":{"id":{{{sender}}},"first_name":"Bench","last_name":"Sender","type":"private"},"text":"benchmark message {{{i}}}"}}
+            """);
+    }
+}
+
+/// <summary>
+/// Slack Events API deliveries (<c>event_callback</c> envelopes with a channel <c>message</c>): <see cref="Payloads.Senders"/>
+/// users in one channel; <c>ts</c> (what names a message event, with the channel) and <c>event_id</c> distinct per prefix.
+/// </summary>
+internal static class SlackPayloads
+{
+    public static string Ts(string prefix, int i) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{1764000000 + Payloads.Block(prefix, 1000) * 100_000 + i}.{i % 1_000_000:D6}");
+
+    public static byte[][] Make(string prefix, int count, int offset = 0) =>
+        Enumerable.Range(offset, count).Select(i => Delivery(prefix, i)).ToArray();
+
+    private static byte[] Delivery(string prefix, int i)
+    {
+        var ts = Ts(prefix, i);
+        return Encoding.UTF8.GetBytes($$"""
+            {"token":"bench-verification-token","team_id":"T0BENCH01","api_app_id":"A0BENCH01",
+            "event":{"type":"message","user":"U0BENCH{{i % Payloads.Senders:D3}}","text":"benchmark message {{i}}","ts":"{{ts}}","team":"T0BENCH01",
+            "channel":"C0BENCH001","event_ts":"{{ts}}","channel_type":"channel","client_msg_id":"00000000-0000-4000-8000-{{i:D12}}"},
+            "type":"event_callback","event_id":"Ev0{{prefix}}{{i:D10}}","event_time":{{ts[..ts.IndexOf('.', StringComparison.Ordinal)]}},
+            "authorizations":[{"enterprise_id":null,"team_id":"T0BENCH01","user_id":"U0BENCHBOT","is_bot":true,"is_enterprise_install":false}],
+            "is_ext_shared_channel":false,"event_context":"4-bench"}
+            """);
+    }
+}
+

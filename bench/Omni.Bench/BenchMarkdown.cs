@@ -8,11 +8,16 @@ internal static class BenchMarkdown
 {
     private static readonly CultureInfo Ic = CultureInfo.InvariantCulture;
 
-    public static string Write(IngestReport ingest, IngestReport? discord, MixedReport? mixed, AllocationProfile? profile, QueryReport? queries)
+    /// <param name="channels">The rounds of the other providers' payloads (Discord, Telegram, Slack), in the order run.</param>
+    public static string Write(IngestReport ingest, IReadOnlyList<IngestReport> channels, MixedReport? mixed, AllocationProfile? profile, QueryReport? queries)
     {
         var sb = new StringBuilder();
-        ingest.AppendMarkdown(sb, mixed, discord);
-        discord?.AppendDiscordMarkdown(sb);
+        ingest.AppendMarkdown(sb, mixed, channels);
+        foreach (var channel in channels)
+        {
+            channel.AppendChannelMarkdown(sb);
+        }
+
         if (mixed is not null)
         {
             AppendMixed(sb, mixed);
@@ -144,7 +149,7 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
 
     public double WorstOpsPerEvent => Rounds.Max(r => r.OpsPerEvent);
 
-    public void AppendMarkdown(StringBuilder sb, MixedReport? mixed, IngestReport? discord = null)
+    public void AppendMarkdown(StringBuilder sb, MixedReport? mixed, IReadOnlyList<IngestReport> channels)
     {
         var ic = CultureInfo.InvariantCulture;
         static double Med(IEnumerable<double> v) => BenchMarkdown.Median(v);
@@ -200,10 +205,11 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
 
         sb.AppendLine(ic, $"| storage cost per million events at list prices (worst round) | ${cost:F2} | ≤ $10 {BenchMarkdown.Mark(cost <= 10)} |");
         sb.AppendLine(ic, $"| storage operations per ingested message event (worst round) | {opsPerEvent:F2} | ≤ 7 {BenchMarkdown.Mark(opsPerEvent <= 7)} |");
-        if (discord is not null)
+        foreach (var channel in channels)
         {
-            sb.AppendLine(ic, $"| Discord MESSAGE_CREATE frames (signed like the relay): normalizer throughput, Omni / bare | {discord.NormalizeRatio:P0} | ≥ 70% {BenchMarkdown.Mark(discord.NormalizeRatio >= 0.7)} |");
-            sb.AppendLine(ic, $"| Discord: storage operations per ingested message event (worst round) | {discord.WorstOpsPerEvent:F2} | ≤ 7 {BenchMarkdown.Mark(discord.WorstOpsPerEvent <= 7)} |");
+            var (name, payloads, _) = ChannelText(channel.Channel);
+            sb.AppendLine(ic, $"| {name} {payloads}: normalizer throughput, Omni / bare | {channel.NormalizeRatio:P0} | ≥ 70% {BenchMarkdown.Mark(channel.NormalizeRatio >= 0.7)} |");
+            sb.AppendLine(ic, $"| {name}: storage operations per ingested message event (worst round) | {channel.WorstOpsPerEvent:F2} | ≤ 7 {BenchMarkdown.Mark(channel.WorstOpsPerEvent <= 7)} |");
         }
 
         sb.AppendLine(ic, $"| ingest alone: latency p50 / p99, {Concurrency} senders (ms) | {Med(Rounds.Select(r => r.Omni.Ingest.Percentile(50))):F1} / {Med(Rounds.Select(r => r.Omni.Ingest.Percentile(99))):F1} | |");
@@ -229,20 +235,38 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         AppendRounds(sb);
     }
 
-    /// <summary>The Discord dispatch round: the same sides and measures as the Evolution rounds, with relay frames.</summary>
-    public void AppendDiscordMarkdown(StringBuilder sb)
+    /// <summary>How a channel's round is named and what it posts (the summary rows and its section).</summary>
+    private static (string Name, string Payloads, string Description) ChannelText(BenchChannel channel) => channel switch
+    {
+        BenchChannel.Discord => ("Discord", "MESSAGE_CREATE frames (signed like the relay)",
+            $"Discord gateway MESSAGE_CREATE dispatch frames (guild text messages, distinct snowflake ids, {Payloads.Senders} senders in a channel each), " +
+            "posted as the gateway relay posts them: `POST /api/webhooks/discord/{instance}` with Standard Webhooks headers (`webhook-id`, " +
+            "`webhook-timestamp`, `webhook-signature: v1,<HMAC-SHA256>` with the instance's `whsec_` secret), so Omni verifies the signature, " +
+            "archives, enqueues, and its Discord normalizer reads the frame."),
+        BenchChannel.Telegram => ("Telegram", "Bot API updates (secret token)",
+            $"Telegram Bot API updates (`{{update_id, message}}`: private text messages, distinct update ids, {Payloads.Senders} senders each in their own chat), " +
+            "posted as setWebhook delivers them: `POST /api/webhooks/telegram/{instance}` with `X-Telegram-Bot-Api-Secret-Token`, so Omni " +
+            "compares the secret token, archives, enqueues, and its Telegram normalizer reads the update."),
+        BenchChannel.Slack => ("Slack", "Events API deliveries (signed v0)",
+            $"Slack Events API `event_callback` deliveries (channel `message` events, distinct `ts` and `event_id`, {Payloads.Senders} senders in one channel), " +
+            "posted as Slack does: `POST /api/webhooks/slack/{instance}` with `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<HMAC-SHA256 of " +
+            "v0:{timestamp}:{body}>` with the signing secret, so Omni checks the timestamp and the signature, archives, enqueues, and its Slack " +
+            "normalizer reads the envelope."),
+        _ => ("Evolution", "messages.upsert", "Evolution `messages.upsert` text payloads."),
+    };
+
+    /// <summary>Another provider's round: the same sides and measures as the Evolution rounds, with that provider's payloads.</summary>
+    public void AppendChannelMarkdown(StringBuilder sb)
     {
         var ic = CultureInfo.InvariantCulture;
         static double Med(IEnumerable<double> v) => BenchMarkdown.Median(v);
+        var (name, _, description) = ChannelText(Channel);
         sb.AppendLine();
-        sb.AppendLine("## Discord dispatch round");
+        sb.AppendLine(ic, $"## {name} round");
         sb.AppendLine();
-        sb.AppendLine(ic, $"{Rounds.Count} counted rounds of {PerRound} Discord gateway MESSAGE_CREATE dispatch frames (guild text messages, distinct snowflake ids,");
-        sb.AppendLine(ic, $"{Payloads.Senders} senders in a channel each), posted as the gateway relay posts them: `POST /api/webhooks/discord/{{instance}}` with");
-        sb.AppendLine("Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<HMAC-SHA256>` with the instance's `whsec_`");
-        sb.AppendLine("secret), so Omni verifies the signature, archives, enqueues, and its Discord normalizer reads the frame. The bare side is");
-        sb.AppendLine("the same storage loop as above with the same frames. Run after the Evolution rounds, without a round 0 of its own (the");
-        sb.AppendLine("shared paths are already optimized; each side's warm-up runs until the JIT is quiet, which covers Discord's own code).");
+        sb.AppendLine(ic, $"{Rounds.Count} counted rounds of {PerRound} {description} The bare side is the same storage loop as above with the");
+        sb.AppendLine(ic, $"same payloads. Run after the Evolution rounds, without a round 0 of its own (the shared paths are already optimized; each");
+        sb.AppendLine(ic, $"side's warm-up runs until the JIT is quiet, which covers {name}'s own code).");
         sb.AppendLine();
         sb.AppendLine("| measure (median of rounds unless said) | result | goal |");
         sb.AppendLine("|---|---|---|");

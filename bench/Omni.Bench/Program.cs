@@ -2,21 +2,52 @@ using System.Diagnostics;
 using System.Globalization;
 using Omni.Bench;
 
-// Usage: Omni.Bench [--messages N] [--concurrency C] [--rounds R] [--discord-rounds D] [--mixed-messages M] [--profile-messages P]
-//                   [--no-discord] [--no-mixed] [--no-profile] [--no-queries] [--output docs/benchmarks.md]
+const string Usage = """
+    Usage: Omni.Bench [--messages N] [--concurrency C] [--rounds R] [--discord-rounds D] [--telegram-rounds T] [--slack-rounds S]
+                      [--mixed-messages M] [--profile-messages P] [--no-discord] [--no-telegram] [--no-slack] [--no-mixed] [--no-profile]
+                      [--no-queries] [--output docs/benchmarks.md]
+           Omni.Bench --smoke   every channel's payloads through its normalizer (no Azurite, no HTTP), then exit
+           Omni.Bench --help
+    """;
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+if (args.Contains("--smoke"))
+{
+    return BenchSmoke.Run();
+}
+
 var messages = Arg("--messages", 2000);
 var concurrency = Arg("--concurrency", 16);
 var rounds = Arg("--rounds", 4);
 var discordRounds = Arg("--discord-rounds", 2);
+var telegramRounds = Arg("--telegram-rounds", 2);
+var slackRounds = Arg("--slack-rounds", 2);
 var mixedMessages = Arg("--mixed-messages", Math.Max(messages / 4, 300));
 var profileMessages = Arg("--profile-messages", Math.Max(messages / 4, 300));
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 
 var total = Stopwatch.StartNew();
 var ingest = await IngestBenchmark.RunAsync(messages, concurrency, rounds);
-// The Discord round: relay frames, as many per round as the Evolution rounds, fewer rounds (it answers two questions).
-var discord = args.Contains("--no-discord") ? null
-    : await IngestBenchmark.RunAsync(messages / rounds * discordRounds, concurrency, discordRounds, BenchChannel.Discord, uncountedFirstRound: false);
+// The other providers' rounds: their payloads, as many per round as the Evolution rounds, fewer rounds (each answers two
+// questions: the normalizer's ratio and the storage operations per event).
+var channels = new List<IngestReport>();
+foreach (var (channel, count, skip) in new[]
+         {
+             (BenchChannel.Discord, discordRounds, "--no-discord"),
+             (BenchChannel.Telegram, telegramRounds, "--no-telegram"),
+             (BenchChannel.Slack, slackRounds, "--no-slack"),
+         })
+{
+    if (!args.Contains(skip) && count > 0)
+    {
+        channels.Add(await IngestBenchmark.RunAsync(messages / rounds * count, concurrency, count, channel, uncountedFirstRound: false));
+    }
+}
+
 // Paced at half the rate at which Omni ingested and normalized in the rounds, one after the other (the two share the cores
 // and Azurite): a load it keeps up with, so end-to-end latency is not the wait behind a growing backlog.
 var ingestRate = BenchMarkdown.Median(ingest.Rounds.Select(r => r.Omni.Ingest.PerSecond));
@@ -25,7 +56,7 @@ var pacedRate = Math.Max(5, 0.5 / ((1 / ingestRate) + (1 / normalizeRate)));
 var mixed = args.Contains("--no-mixed") ? null : await MixedLoadBenchmark.RunAsync(mixedMessages, concurrency, pacedRate);
 var profile = args.Contains("--no-profile") ? null : await IngestBenchmark.ProfileAsync(profileMessages, concurrency);
 var queries = args.Contains("--no-queries") ? null : await QueryBenchmark.RunAsync(readers: 16);
-var markdown = BenchMarkdown.Write(ingest, discord, mixed, profile, queries);
+var markdown = BenchMarkdown.Write(ingest, channels, mixed, profile, queries);
 await File.WriteAllTextAsync(output, markdown);
 Console.WriteLine(markdown);
 Console.WriteLine($"written to {Path.GetFullPath(output)} in {total.Elapsed.TotalSeconds:F0} s");

@@ -54,15 +54,7 @@ public sealed class DiscordReplyScenarioTests(AzuriteFixture azurite) : IDisposa
         _server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher($"/api/v10/webhooks/{DiscordWire.ApplicationId}/*/messages/@original")).UsingPatch())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(Message("1330000000000000002", GuildChannel, "answer")));
-        _server.Given(Request.Create().WithPath("/v1/chat/completions").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
-        {
-            id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-            @object = "chat.completion",
-            created = 1741570283,
-            model = "gpt-4o-mini-2024-07-18",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = AgentAnswer }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 26, completion_tokens = 12, total_tokens = 38 },
-        }));
+        AgentStub.Answer(_server, AgentAnswer);
         var settings = DiscordWire.Settings(_server.Urls[0] + "/api/v10");
         settings["Omni:Agents:default:Endpoint"] = _server.Urls[0] + "/v1";
         settings["Omni:Agents:default:ApiKey"] = "sk-agent";

@@ -41,6 +41,10 @@ public sealed class WorkflowsFunctions(ApiDispatcher api)
     public Task<IResult> GetShadowJob([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "workflows/{id}/shadow/{job_id}")] HttpRequest request) =>
         api.InvokeAsync("GetShadowJob", request);
 
+    [Function("GetRegistry")]
+    public Task<IResult> GetRegistry([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry")] HttpRequest request) =>
+        api.InvokeAsync("GetRegistry", request);
+
     [Function("ListActions")]
     public Task<IResult> ListActions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "registry/actions")] HttpRequest request) =>
         api.InvokeAsync("ListActions", request);

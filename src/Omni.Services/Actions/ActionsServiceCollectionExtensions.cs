@@ -90,7 +90,9 @@ public static class ActionsServiceCollectionExtensions
         services.TryAddSingleton<WorkflowRunStore>();
 
         services.AddOmniConnections(); // the senders route.reply dispatches to, one per provider
+        services.TryAddSingleton<ChannelSenders>();
         services.AddSingleton<IActionExecutor, RouteReplyExecutor>();
+        services.AddSingleton<IActionExecutor, ForwardCrossChannelExecutor>();
         services.AddSingleton<IActionExecutor, AgentChatExecutor>();
         services.AddSingleton<IActionExecutor, SpeechToTextExecutor>();
         services.AddSingleton<IActionExecutor, DescribeImageExecutor>();

@@ -210,7 +210,8 @@ public sealed class AgentToolCatalog
     {
         var (query, limit) = (t.RequiredText("query", 200), t.Number("limit", 10, 1, 50));
         var found = await _services.GetRequiredService<IdentityService>().SearchAsync(query, limit, t.Cancellation);
-        var visible = found.Select(i => IdentityScope.View(t.Caller, i)).OfType<IdentityView>().ToList();
+        var visible = await _services.GetRequiredService<PreferredChannels>().ResolveAllAsync(
+            found.Select(i => IdentityScope.View(t.Caller, i)).OfType<IdentityView>(), t.Caller.Readable(_options.Instances.Keys), t.Cancellation);
         return new JsonObject { ["identities"] = Node(visible), ["has_more"] = found.Count == limit };
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Omni.Services.Actions;
-using Omni.Services.Configuration;
 
 namespace Omni.Services.Connections;
 
@@ -10,11 +9,9 @@ namespace Omni.Services.Connections;
 /// <see cref="IChannelSender"/> per provider behind it. Parameters: <c>text</c> (required) and <c>quote</c> (quote the
 /// triggering message, where the provider can). Output: <c>message_id</c>, <c>recipient</c>, <c>status</c>.
 /// </summary>
-public sealed class RouteReplyExecutor(IEnumerable<IChannelSender> senders, OmniOptions options) : IActionExecutor
+public sealed class RouteReplyExecutor(ChannelSenders senders) : IActionExecutor
 {
     public const string Id = "route.reply";
-
-    private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Provider, StringComparer.Ordinal);
 
     public string ActionId => Id;
 
@@ -25,16 +22,7 @@ public sealed class RouteReplyExecutor(IEnumerable<IChannelSender> senders, Omni
         ArgumentNullException.ThrowIfNull(invocation);
         var e = invocation.Event;
         var text = invocation.RequireString("text");
-        if (!options.Instances.TryGetValue(e.Instance, out var instance))
-        {
-            throw new PermanentActionException($"{Id}: the instance '{e.Instance}' is not configured (Omni:Instances:{e.Instance}).");
-        }
-
-        if (!_senders.TryGetValue(instance.Provider, out var sender))
-        {
-            throw new PermanentActionException($"{Id}: sending through '{instance.Provider}' instances is not supported.");
-        }
-
+        var (instance, sender) = senders.For(Id, e.Instance);
         var recipient = e.ConversationId ?? throw new PermanentActionException($"{Id}: the event has no conversation_id to reply to.");
         var quote = invocation.GetBool("quote") && !string.IsNullOrEmpty(e.ProviderMessageId) ? e : null;
         var sent = await sender.SendTextAsync(new OutboundText(e.Instance, instance, recipient, text, e, quote), cancellationToken);

@@ -71,6 +71,7 @@ public static class ApiRoutes
         ApiRoute.For<WorkflowsEndpoints>("PutWorkflow", "PUT", "workflows/{id}", Key, (e, c) => e.PutAsync(c)),
         ApiRoute.For<ShadowEndpoints>("ShadowWorkflow", "POST", "workflows/{id}/shadow", InstanceKey, (e, c) => e.ShadowAsync(c)),
         ApiRoute.For<ShadowEndpoints>("GetShadowJob", "GET", "workflows/{id}/shadow/{job_id}", Key, (e, c) => e.JobAsync(c)),
+        ApiRoute.For<RegistryEndpoints>("GetRegistry", "GET", "registry", Key, (e, c) => e.CatalogueAsync(c)),
         ApiRoute.For<WorkflowsEndpoints>("ListActions", "GET", "registry/actions", Key, (e, c) => e.ActionsAsync(c)),
         ApiRoute.For<WorkflowRunsEndpoints>("GetRun", "GET", "runs/{run_id}", Key, (e, c) => e.RunAsync(c)),
         ApiRoute.For<Analytics.AnalyticsEndpoints>("ListAnalytics", "GET", "analytics", InstanceKey, (e, c) => e.ListAsync(c)),

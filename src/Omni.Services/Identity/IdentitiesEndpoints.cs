@@ -16,7 +16,7 @@ namespace Omni.Services.Identity;
 /// handles, and only its instances' events (<see cref="IdentityScope"/>). The link history and every change need an
 /// unscoped key (<see cref="RouteAccess.UnscopedKey"/>). Unknown identities answer 404, refused changes 409 with the reason, malformed bodies 400.
 /// </summary>
-public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService identities, IdentityTimeline timeline, IdentityTags tags)
+public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService identities, IdentityTimeline timeline, IdentityTags tags, PreferredChannels preferred)
 {
     private const int MaxBodyBytes = 64 * 1024;
     private const string Actor = "api";
@@ -51,7 +51,8 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
 
         // A scoped key sees only the identities (and handles) seen on its instances: it may get fewer than limit.
         var found = tag is null ? await identities.SearchAsync(q, limit, cancellationToken) : await TaggedAsync(call.Caller, tag, q, limit, cancellationToken);
-        return Json(new { identities = found.Select(i => IdentityScope.View(call.Caller, i)).OfType<IdentityView>() });
+        var visible = found.Select(i => IdentityScope.View(call.Caller, i)).OfType<IdentityView>();
+        return Json(new { identities = await preferred.ResolveAllAsync(visible, call.Caller.Readable(options.Instances.Keys), cancellationToken) });
     }
 
     private async Task<IReadOnlyList<IdentityView>> TaggedAsync(Caller caller, string tag, string? q, int limit, CancellationToken cancellationToken)
@@ -83,7 +84,9 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
         var (request, identityId, cancellationToken) = (call.Request, call.Route("identity_id"), call.Cancellation);
 
         // Not visible to this key is the same answer as unknown: a scoped key learns nothing of other instances' people.
-        return await VisibleAsync(call.Caller, identityId, cancellationToken) is { } identity ? Json(identity) : NotFound(identityId);
+        return await VisibleAsync(call.Caller, identityId, cancellationToken) is { } identity
+            ? Json(await preferred.ResolveAsync(identity, call.Caller.Readable(options.Instances.Keys), cancellationToken))
+            : NotFound(identityId);
     }
 
     /// <summary><c>GET /api/identities/{identity_id}/links</c>: the identity's history of links, merges and unmerges, oldest first.</summary>
@@ -214,9 +217,9 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
         }
 
         var displayName = Str(body, "display_name")?.Trim();
-        var preferred = Str(body, "preferred_channel");
+        var preferredChannel = Str(body, "preferred_channel");
         var entityType = Str(body, "entity_type");
-        if (displayName is null && preferred is null && entityType is null)
+        if (displayName is null && preferredChannel is null && entityType is null)
         {
             return ApiError.BadRequest("send at least one of display_name, preferred_channel, entity_type (as strings)");
         }
@@ -226,9 +229,9 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
             return ApiError.BadRequest("display_name must be 1 to 200 characters");
         }
 
-        if (preferred is not null && !KnownChannels.Contains(preferred))
+        if (preferredChannel is not null && preferredChannel != IdentityPatch.Automatic && !KnownChannels.Contains(preferredChannel))
         {
-            return ApiError.BadRequest($"preferred_channel must be one of {string.Join(", ", KnownChannels)}");
+            return ApiError.BadRequest($"preferred_channel must be one of {string.Join(", ", KnownChannels)}, or {IdentityPatch.Automatic} to clear the choice");
         }
 
         if (entityType is not null && !EntityTypes.All.Contains(entityType))
@@ -236,8 +239,8 @@ public sealed class IdentitiesEndpoints(OmniOptions options, IdentityService ide
             return ApiError.BadRequest($"entity_type must be one of {string.Join(", ", EntityTypes.All)}");
         }
 
-        return await Guard(async () => await identities.PatchAsync(identityId, new IdentityPatch(displayName, preferred, entityType), cancellationToken)
-            is { } identity ? Json(identity) : NotFound(identityId));
+        return await Guard(async () => await identities.PatchAsync(identityId, new IdentityPatch(displayName, preferredChannel, entityType), cancellationToken)
+            is { } identity ? Json(await preferred.ResolveAsync(identity, call.Caller.Readable(options.Instances.Keys), cancellationToken)) : NotFound(identityId));
     }
 
     /// <summary><c>GET /api/identities/{identity_id}/events?from=&amp;to=&amp;limit=&amp;continuation=</c>.</summary>

@@ -24,7 +24,12 @@ public sealed record IdentityProfile
     /// <summary><c>provider</c> (a push name or contact card) or <c>user</c> (PATCH): a provider never overwrites a user's choice.</summary>
     public string? DisplayNameSource { get; init; }
 
+    /// <summary>The value of a choice a user made (display name source, preferred channel source).</summary>
+    public const string UserChoice = "user";
+
     public string EntityType { get; init; } = EntityTypes.Person;
+
+    /// <summary>The channel a user chose to reach this person on (<c>PATCH</c>); null: chosen from the exchanges (<see cref="PreferredChannels"/>).</summary>
     public string? PreferredChannel { get; init; }
     public string? AvatarUrl { get; init; }
 

@@ -15,7 +15,20 @@ public sealed record IdentityView(
     string? MergeId,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<HandleView> Handles);
+    IReadOnlyList<HandleView> Handles)
+{
+    /// <summary>
+    /// Why <see cref="PreferredChannel"/> is what it is: <c>explicit</c> (a user chose it), <c>recent_exchange</c>,
+    /// <c>primary_handle</c> or <c>none</c> (<see cref="Omni.Engine.Identity.PreferredChannel"/>).
+    /// </summary>
+    public string PreferredChannelSource { get; init; } = Omni.Engine.Identity.PreferredChannel.None;
+
+    /// <summary>Where a message to this person goes on the preferred channel, when known (<see cref="PreferredChannels"/>).</summary>
+    public PreferredRoute? PreferredRoute { get; init; }
+}
+
+/// <summary>A conversation that reaches a person: an instance and a conversation on it, and when the exchange there was.</summary>
+public sealed record PreferredRoute(string Instance, string ConversationId, DateTimeOffset? ExchangedAt);
 
 public sealed record HandleView(
     string Channel,
@@ -47,8 +60,14 @@ public sealed record UnmergeResult(LinkRecord Unmerge, IReadOnlyList<SkippedHand
 
 public sealed record LinkResult(LinkRecord Link, IdentityView Identity);
 
-/// <summary>A change to an identity's profile; null leaves a field as it is.</summary>
-public sealed record IdentityPatch(string? DisplayName, string? PreferredChannel, string? EntityType);
+/// <summary>
+/// A change to an identity's profile; null leaves a field as it is. <see cref="PreferredChannel"/> <c>auto</c> clears the
+/// user's choice (the preference is then chosen from the exchanges).
+/// </summary>
+public sealed record IdentityPatch(string? DisplayName, string? PreferredChannel, string? EntityType)
+{
+    public const string Automatic = "auto";
+}
 
 /// <summary>
 /// The registry's use cases behind the API: look up, search, link, merge, unmerge, edit. Decisions come from
@@ -270,7 +289,12 @@ public sealed class IdentityService(IdentityStore store, IdentityWriter writer, 
         {
             DisplayName = patch.DisplayName ?? profile.DisplayName,
             DisplayNameSource = patch.DisplayName is null ? profile.DisplayNameSource : "user",
-            PreferredChannel = patch.PreferredChannel ?? profile.PreferredChannel,
+            PreferredChannel = patch.PreferredChannel switch
+            {
+                null => profile.PreferredChannel,
+                IdentityPatch.Automatic => null,
+                var chosen => chosen,
+            },
             EntityType = patch.EntityType ?? profile.EntityType,
             UpdatedAt = time.GetUtcNow(),
         }, cancellationToken);
@@ -308,9 +332,18 @@ public sealed class IdentityService(IdentityStore store, IdentityWriter writer, 
 
     private string NewId(string prefix) => IdentityIds.NewRecordId(prefix, time.GetUtcNow(), RandomNumberGenerator.GetBytes(6));
 
+    /// <summary>
+    /// The view without reading any exchange: the user's preferred channel, else the primary handle's. The endpoints and
+    /// tools refine it with <see cref="PreferredChannels.ResolveAsync"/>.
+    /// </summary>
     private static IdentityView View(IdentityProfile p, IReadOnlyList<HandleRecord> handles) =>
         new(p.IdentityId, p.DisplayName, p.EntityType, p.PreferredChannel ?? (handles.Count > 0 ? handles[0].Channel : null), p.AvatarUrl, p.MergedInto, p.MergeId,
-            p.CreatedAt, p.UpdatedAt, [.. handles.Select(HandleView.From)]);
+            p.CreatedAt, p.UpdatedAt, [.. handles.Select(HandleView.From)])
+        {
+            PreferredChannelSource = p.PreferredChannel is not null ? Omni.Engine.Identity.PreferredChannel.Explicit
+                : handles.Count > 0 ? Omni.Engine.Identity.PreferredChannel.PrimaryHandle
+                : Omni.Engine.Identity.PreferredChannel.None,
+        };
 }
 
 /// <summary>An identity named in a request does not exist: answered 404.</summary>

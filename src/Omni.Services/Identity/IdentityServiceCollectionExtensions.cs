@@ -15,6 +15,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<IdentityResolver>();
         services.AddSingleton<IdentityService>();
         services.AddSingleton<IdentityTimeline>();
+        services.AddSingleton<PreferredChannels>();
         return services;
     }
 }

@@ -332,6 +332,7 @@ public sealed class IdentityStore(OmniStorage storage)
         ["DisplayNameSource"] = p.DisplayNameSource,
         ["EntityType"] = p.EntityType,
         ["PreferredChannel"] = p.PreferredChannel,
+        ["PreferredChannelSource"] = p.PreferredChannel is null ? null : IdentityProfile.UserChoice,
         ["AvatarUrl"] = p.AvatarUrl,
         ["MergedInto"] = p.MergedInto,
         ["MergeId"] = p.MergeId,
@@ -345,7 +346,8 @@ public sealed class IdentityStore(OmniStorage storage)
         DisplayName = row.GetString("DisplayName"),
         DisplayNameSource = row.GetString("DisplayNameSource"),
         EntityType = row.GetString("EntityType") ?? EntityTypes.Person,
-        PreferredChannel = row.GetString("PreferredChannel"),
+        // Before explicit preferences, every identity was created with its first handle's channel here: only a user's choice counts.
+        PreferredChannel = row.GetString("PreferredChannelSource") == IdentityProfile.UserChoice ? row.GetString("PreferredChannel") : null,
         AvatarUrl = row.GetString("AvatarUrl"),
         MergedInto = row.GetString("MergedInto"),
         MergeId = row.GetString("MergeId"),

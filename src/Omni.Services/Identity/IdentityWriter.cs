@@ -22,7 +22,6 @@ public sealed class IdentityWriter(IdentityStore store, IdentityCache cache, Tim
             IdentityId = id,
             DisplayName = name,
             DisplayNameSource = name is null ? null : "provider",
-            PreferredChannel = key.Channel,
             CreatedAt = now,
             UpdatedAt = now,
         }, [key], cancellationToken);

@@ -145,10 +145,11 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
     /// <c>GET /api/registry/actions</c>: every action with its description, parameters, parameter schema, default provider
     /// chain, and the fields of its output (what <c>steps.&lt;id&gt;.output.&lt;field&gt;</c> reads) with their schema.
     /// </summary>
-    public Task<IResult> ActionsAsync(ApiCall call) =>
-        Task.FromResult(Json(new
-        {
-            actions = store.Registry.Actions.Select(a => new
+    public Task<IResult> ActionsAsync(ApiCall call) => Task.FromResult(Json(new { actions = ActionEntries() }));
+
+    /// <summary>One entry per registry action, as <c>GET /api/registry/actions</c> and the whole catalogue (<c>GET /api/registry</c>) list them.</summary>
+    internal IEnumerable<object> ActionEntries() =>
+            store.Registry.Actions.Select(a => new
             {
                 id = a.Id,
                 category = ActionCategories.Name(a.Category),
@@ -176,8 +177,7 @@ public sealed class WorkflowsEndpoints(OmniOptions options, WorkflowStore store,
                     description = f.Description,
                 }),
                 output_schema = WorkflowJsonSchema.OutputSchema(a),
-            }),
-        }));
+            });
 
     /// <summary>Reads the YAML body and validates it: the parse result and every error, or the answer to give instead.</summary>
     private async Task<(string? Yaml, WorkflowLoadResult? Result, List<WorkflowError> Errors, IResult? Error)> ReadWorkflowAsync(

@@ -21,6 +21,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<WorkflowStore>();
         services.Replace(ServiceDescriptor.Singleton<IWorkflowTriggerIndex, WorkflowTriggerIndex>());
         services.TryAddSingleton<WorkflowsEndpoints>();
+        services.TryAddSingleton<RegistryEndpoints>();
 
         // The run records and use cases both hosts share, the offline runner, and the audit log (the executors come from AddOmniActions).
         services.AddOmniActions(configuration);

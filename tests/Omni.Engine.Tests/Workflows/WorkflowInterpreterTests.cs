@@ -192,7 +192,7 @@ public class WorkflowInterpreterTests
             then:
               - id: forward
                 action: route.forward.cross_channel
-                with: { channel: slack, to: "#inbox", text: "fwd: {{ text }}" }
+                with: { instance: demo-slack, to: "C0INBOX", text: "fwd: {{ text }}" }
             else:
               - id: ask
                 action: route.agent.default

@@ -226,6 +226,8 @@ public static class BuiltInActions
             ParameterDescriptor.Text("agent", "The agent to ask.", defaultValue: "default"),
             ParameterDescriptor.Text("system_prompt", "System prompt for this workflow."),
             ParameterDescriptor.Text("input", "What the agent is given; the event's text when absent (templates allowed)."),
+            ParameterDescriptor.WholeNumber("history", "Opt-in: how many of the sender's most recent earlier messages, on every channel and instance (their identity timeline), the agent is given as context; 0 gives none.",
+                defaultValue: 0, minimum: 0, maximum: 50),
         ],
         Outputs =
         [
@@ -259,13 +261,26 @@ public static class BuiltInActions
     public static ActionDescriptor RouteForwardCrossChannel { get; } = new()
     {
         Id = "route.forward.cross_channel",
-        Description = "Forwards the event (or a text) to a conversation on another channel.",
+        Description = "Forwards the event (its text; media by reference to the Omni event) to a conversation on another instance (instance + to), " +
+                      "or to a person's preferred channel (identity: an identity id, or sender for the event's own sender). Effect-once. " +
+                      "Output: {message_id, instance, provider, channel, conversation_id, identity_id, status}.",
         IsSideEffect = true,
         Parameters =
         [
-            ParameterDescriptor.Choice("channel", "Target channel.", [Channels.WhatsApp, Channels.Discord, Channels.Telegram, Channels.Slack, Channels.Webhook], required: true),
-            ParameterDescriptor.Text("to", "Target conversation or handle on that channel.", required: true),
-            ParameterDescriptor.Text("text", "Text to send instead of the original content (templates allowed)."),
+            ParameterDescriptor.Text("instance", "Target instance (any configured one: its provider sends it); with to. Not with identity."),
+            ParameterDescriptor.Text("to", "Target conversation on that instance: a Telegram chat id, a Slack or Discord channel id, a WhatsApp JID or phone number."),
+            ParameterDescriptor.Text("identity", "Instead of instance + to: an identity id (idn_…) or sender; sent to that person's preferred channel (explicit, else the most recent two-way exchange)."),
+            ParameterDescriptor.Text("text", "Text to send instead of the event's own text (templates allowed); a media event without it forwards its caption and a reference to the event."),
+        ],
+        Outputs =
+        [
+            new OutputField("message_id", OutputType.Text, "The provider's id of the forwarded message (when it gives one).", Always: false),
+            new OutputField("instance", OutputType.Text, "The instance it was sent through."),
+            new OutputField("provider", OutputType.Text, "That instance's provider."),
+            new OutputField("channel", OutputType.Text, "That instance's channel."),
+            new OutputField("conversation_id", OutputType.Text, "The conversation it was sent to."),
+            new OutputField("identity_id", OutputType.Text, "The person it was sent to, when addressed by identity.", Always: false),
+            new OutputField("status", OutputType.Text, "The provider's delivery status (when it gives one).", Always: false),
         ],
     };
 
