@@ -276,13 +276,13 @@ internal sealed class WorkflowValidator
 
     private void CheckOrder()
     {
-        foreach (var node in _nodes)
+        // Action steps are picked in the query rather than with 'if (... is not ActionStep { ... } step) continue;',
+        // whose continue-removing mutant leaves 'step' unassigned and made Stryker drop every mutant of this method.
+        foreach (var (node, step, category) in _nodes
+                     .Select(n => (Node: n, Step: n.Step as ActionStep))
+                     .Where(a => a.Step?.Category is not null)
+                     .Select(a => (a.Node, a.Step!, a.Step!.Category!.Value)))
         {
-            if (node.Step is not ActionStep { Category: { } category } step)
-            {
-                continue;
-            }
-
             var later = node.Ancestors
                 .Where(a => a.Step is ActionStep { Category: { } c } && c > category)
                 .OrderBy(a => a.DocumentIndex)
