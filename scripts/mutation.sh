@@ -5,7 +5,7 @@
 #   bash scripts/mutation.sh                      # every group, then the table in docs/testing.md
 #   bash scripts/mutation.sh webhooks identity    # only these groups (the other groups' rows are kept)
 #   bash scripts/mutation.sh workflows -- --since:main     # extra Stryker options after `--` (narrowed runs)
-#   bash scripts/mutation.sh workflows -- -m '**/Workflows/Expressions/*.cs'
+#   bash scripts/mutation.sh workflows -- -m '**/Workflows/Expressions/*.cs'   # only these files
 #
 # One Stryker process at a time, one test runner (--concurrency 1, override with MUTATION_CONCURRENCY): the machine is
 # shared. Stryker overwrites the built Omni.Engine.dll with its mutated one, so it runs in a scratch copy of the tree
@@ -50,8 +50,13 @@ status=0
 for group in "${groups[@]}"; do
   out="$root/artifacts/mutation/$group"
   rm -rf "$out"
+  # --mutate/-m among the extra options narrows the run to those files instead of the whole group.
   mutate=()
-  for glob in ${GROUPS_MUTATE[$group]}; do mutate+=(--mutate "$glob"); done
+  narrowed=false
+  for option in "${extra[@]}"; do case "$option" in -m|--mutate|--mutate=*) narrowed=true ;; esac; done
+  if [ "$narrowed" = false ]; then
+    for glob in ${GROUPS_MUTATE[$group]}; do mutate+=(--mutate "$glob"); done
+  fi
   echo "== mutation: $group (${GROUPS_MUTATE[$group]})"
   (cd "$scratch/tests/Omni.Engine.Tests" && dotnet stryker \
       --project Omni.Engine.csproj --configuration Release \

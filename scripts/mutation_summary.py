@@ -8,7 +8,6 @@ equivalent ones, disabled in the source with a reason) are outside the score, as
 """
 import datetime
 import json
-import os
 import re
 import sys
 
@@ -24,6 +23,10 @@ def score(c):
     return None if valid == 0 else 100.0 * (c["Killed"] + c["Timeout"]) / valid
 
 
+def rel_of(path):
+    return re.sub(r"^.*?src/Omni\.Engine/", "", path)
+
+
 def fmt(s):
     return "n/a" if s is None else f"{s:.1f} %"
 
@@ -33,17 +36,20 @@ for path, data in sorted(report["files"].items()):
     counts = {s: 0 for s in STATUSES}
     for m in data["mutants"]:
         st = m["status"]
+        reason = m.get("statusReason") or ""
+        if st == "Ignored" and reason.startswith("Removed by"):
+            continue  # outside the run (mutate filter) or a duplicate Stryker itself dropped, not an equivalent mutant
         counts[st] = counts.get(st, 0) + 1
         line = m["location"]["start"]["line"]
         if st in ("Survived", "NoCoverage"):
-            undetected.append(f"{st:10} {os.path.relpath(path)}:{line} {m['mutatorName']}: {m.get('replacement', '')!r}")
-        if st == "Ignored" and "Stryker disable" not in (m.get("statusReason") or "Removed"):
-            ignored.append((os.path.relpath(path), line, m.get("statusReason", "")))
+            undetected.append(f"{st:10} {rel_of(path)}:{line} {m['mutatorName']}: {m.get('replacement', '')!r}")
+        if st == "Ignored":
+            ignored.append(f"{rel_of(path)}:{line} {m['mutatorName']}: {reason}")
     for s in STATUSES:
         total[s] += counts.get(s, 0)
     if sum(counts.values()) == 0:
         continue
-    rel = re.sub(r"^.*?src/Omni\.Engine/", "", path)
+    rel = rel_of(path)
     rows.append(f"| {rel} | {fmt(score(counts))} | {counts['Killed']} | {counts['Survived']} | {counts['Timeout']} "
                 f"| {counts['NoCoverage']} | {counts['Ignored']} | {counts['CompileError']} |")
 
@@ -59,6 +65,8 @@ table = "\n".join([
 ])
 
 print("\n".join(undetected))
+if ignored:
+    print("equivalent (disabled in the source):\n" + "\n".join(ignored))
 print(table)
 if doc == "-":
     sys.exit(0)
