@@ -142,6 +142,7 @@ public class ExpressionBoundaryTests
     [InlineData("map.k == 1", true)]
     [InlineData("map.missing == null", true)]
     [InlineData("xs.k == null", true)]
+    [InlineData("xs['k'] == null", true)]
     [InlineData("arr.k == null", true)]
     public void Index_AtAndBeyondTheBounds(string source, bool expected) => Assert.Equal(expected, Eval(source));
 
@@ -176,7 +177,9 @@ public class ExpressionBoundaryTests
     [Theory]
     [InlineData("word matches 1", "'matches' needs a string pattern on its right")]
     [InlineData("word matches '('", "invalid regular expression")]
+    [InlineData("word matches '(a)\\1'", "unsupported regular expression")]
     [InlineData("list('nope') == null", "unknown list 'nope'")]
+    [InlineData("list(word) == null", "unknown function 'list' (the only function is list('name'))")]
     [InlineData("upper(word) == 'ABC'", "unknown function 'upper'")]
     public void Evaluate_Errors_SayWhatIsWrong(string source, string message)
     {
@@ -198,6 +201,14 @@ public class ExpressionBoundaryTests
         Assert.Equal("a, 1, true", ExpressionEvaluator.ToText(new List<object?> { "a", 1.0, true }));
         Assert.Equal("""{"k":1}""", ExpressionEvaluator.ToText(Names["obj"]));
         Assert.Equal("2026-11-23T20:00:00.000Z", ExpressionEvaluator.ToText(Names["t"]));
+    }
+
+    [Fact]
+    public void Evaluate_NullArguments_Refused()
+    {
+        var context = new Context(Names);
+        Assert.Throws<ArgumentNullException>(() => ExpressionEvaluator.Evaluate(null!, context));
+        Assert.Throws<ArgumentNullException>(() => ExpressionEvaluator.Evaluate(new LiteralNode(true, 0), null!));
     }
 
     [Fact]

@@ -296,6 +296,21 @@ public class WorkflowInterpreterRecordTests
         Assert.Equal("""{"event_id":"evt_demo_0123456789abcdef0123456789abcdef"}""", WorkflowInterpreter.ContactRepliedPayload(Text).GetRawText());
     }
 
+    [Fact]
+    public void PublicEntryPoints_NullArguments_Refused()
+    {
+        var definition = Seed("ignore-self");
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.Decide(null!, Text, RunHistory.Empty));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.Decide(definition, null!, RunHistory.Empty));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.Decide(definition, Text, null!));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.MaxDecisions(null!));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.RunIdFor(null!, Text));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.RunIdFor(definition, null!));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.StartOf(null!));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.IsContactReply(null!));
+        Assert.Throws<ArgumentNullException>(() => WorkflowInterpreter.ContactRepliedPayload(null!));
+    }
+
     // Replayed history that does not fit the workflow: each check names the entry and what was expected.
 
     private static WorkflowHistoryMismatchException Mismatch(WorkflowDefinition definition, params HistoryEntry[] entries) =>
