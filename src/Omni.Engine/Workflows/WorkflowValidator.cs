@@ -276,13 +276,15 @@ internal sealed class WorkflowValidator
 
     private void CheckOrder()
     {
-        foreach (var node in _nodes)
+        // Action steps are picked in the query rather than with 'if (... is not ActionStep { ... } step) continue;',
+        // whose continue-removing mutant leaves 'step' unassigned and made Stryker drop every mutant of this method.
+        foreach (var (node, step, category, position) in _nodes
+                     .Select(n => (Node: n, Step: n.Step as ActionStep))
+                     .Where(a => a.Step?.Category is not null)
+                     .Select(a => (a.Node, Step: a.Step!, Category: a.Step!.Category!.Value))
+                     .Where(a => ActionCategories.Position(a.Category) is not null)
+                     .Select(a => (a.Node, a.Step, a.Category, ActionCategories.Position(a.Category)!.Value)))
         {
-            if (node.Step is not ActionStep { Category: { } category } step || ActionCategories.Position(category) is not { } position)
-            {
-                continue;
-            }
-
             var later = node.Ancestors
                 .Where(a => a.Step is ActionStep { Category: { } c } && ActionCategories.Position(c) > position)
                 .OrderBy(a => a.DocumentIndex)

@@ -113,15 +113,15 @@ internal static class EvolutionUpdateMapper
     }
 
     /// <summary>Inverts Evolution's tally <c>[{ name, voters: [jid] }]</c> into each voter's selected options.</summary>
+    /// <remarks>
+    /// The voters are filtered in the query, not with <c>if (... is not { } voter) continue;</c>: with that form, a
+    /// mutant that removes the <c>continue</c> leaves <c>voter</c> unassigned (CS0165), so Stryker could not compile
+    /// the method's mutants and dropped them all (docs/testing.md).
+    /// </remarks>
     private static void AddVoters(List<(string Voter, List<string> Options)> aggregate, string option, JsonElement voters)
     {
-        foreach (var voterElement in voters.EnumerateArray())
+        foreach (var voter in voters.EnumerateArray().Select(VoterJid).OfType<string>())
         {
-            if (WaJid.Normalize(voterElement.ValueKind == JsonValueKind.String ? voterElement.GetString() : null) is not { } voter)
-            {
-                continue;
-            }
-
             var index = aggregate.FindIndex(entry => entry.Voter == voter);
             if (index < 0)
             {
@@ -133,6 +133,9 @@ internal static class EvolutionUpdateMapper
             }
         }
     }
+
+    private static string? VoterJid(JsonElement voter) =>
+        WaJid.Normalize(voter.ValueKind == JsonValueKind.String ? voter.GetString() : null);
 
     /// <summary>
     /// One voter's current selection from Evolution's tally. The tally has no vote id or time, so the id is
