@@ -303,8 +303,19 @@ internal sealed class WorkflowValidator
             case BranchStep branch:
                 Bind(branch.If, Context.Condition, node);
                 break;
-            case StopStep stop when stop.When is not null:
-                Bind(stop.When, Context.Condition, node);
+            case StopStep stop:
+                if (stop.StopsLower && (node.Parent is not null || _definition.Steps.Take(node.IndexInList).Any(s => s is not StopStep)))
+                {
+                    Error(WorkflowErrorCodes.InvalidStep,
+                        $"'stop_lower' of step '{stop.Id}': only a stop step at the top of the workflow, before any action or if step, may stop lower-precedence workflows (it must be decided from the event alone, before anything runs)",
+                        stop.Position);
+                }
+
+                if (stop.When is not null)
+                {
+                    Bind(stop.When, stop.StopsLower ? Context.Gate : Context.Condition, stop.StopsLower ? null : node);
+                }
+
                 break;
             case ActionStep action:
                 if (action.When is not null)
@@ -430,7 +441,8 @@ internal sealed class WorkflowValidator
             var position = expression.PositionOf(offset);
             if (owner is null)
             {
-                Error(WorkflowErrorCodes.UnknownName, "a trigger cannot read steps: nothing has run yet", position);
+                Error(WorkflowErrorCodes.UnknownName,
+                    context == Context.Gate ? "a 'stop_lower' stop decides from the event alone: it cannot read steps" : "a trigger cannot read steps: nothing has run yet", position);
             }
             else if (!_byId.TryGetValue(id, out var target))
             {
@@ -519,6 +531,9 @@ internal sealed class WorkflowValidator
     private enum Context
     {
         Trigger,
+
+        /// <summary>The <c>when</c> of a <c>stop_lower</c> stop: the event and lists only, like a trigger.</summary>
+        Gate,
         Condition,
         Check,
         Unless,

@@ -48,7 +48,8 @@ public sealed class WorkflowActivities(
 
     /// <summary>
     /// For a new event: creates the run record of every workflow it triggers (idempotent; the orchestration instance id
-    /// is the run id, so the caller skips runs whose orchestration exists), and lists the runs waiting for the contact's
+    /// is the run id, so the caller skips runs whose orchestration exists; a run a higher workflow's gate stops is recorded
+    /// as completed, outcome skipped, and never scheduled), and lists the runs waiting for the contact's
     /// reply in its conversation.
     /// </summary>
     public async Task<RunStartPlan> PlanStartAsync(OmniEvent evt, CancellationToken cancellationToken, string? workflowId = null)
@@ -56,11 +57,14 @@ public sealed class WorkflowActivities(
         ArgumentNullException.ThrowIfNull(evt);
         var snapshot = await workflows.GetAsync(cancellationToken);
         var planned = new List<PlannedRun>();
-        foreach (var definition in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
+        foreach (var (definition, stoppedBy) in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
         {
             var runId = WorkflowInterpreter.RunIdFor(definition, evt);
-            await runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken);
-            planned.Add(new PlannedRun(runId, snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml));
+            await runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken, stoppedBy);
+            if (stoppedBy is null)
+            {
+                planned.Add(new PlannedRun(runId, snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml));
+            }
         }
 
         if (workflowId is not null || !WorkflowInterpreter.IsContactReply(evt))

@@ -34,9 +34,12 @@ public sealed class WorkflowRunStore(OmniStorage storage)
 
     /// <summary>
     /// Creates the run row of <paramref name="runId"/> (status running) unless it exists. The event's index row is
-    /// written first, so a crash in between leaves nothing unfindable. False when the run existed already.
+    /// written first, so a crash in between leaves nothing unfindable. False when the run existed already. A run that a
+    /// higher workflow's gate stops (<paramref name="stoppedBy"/>) is created completed: outcome skipped, the gate in its
+    /// reason and in <c>stopped_by</c>, so the audit shows which workflow and which rule kept it from running.
     /// </summary>
-    public async Task<bool> TryCreateAsync(WorkflowDefinition definition, OmniEvent evt, string runId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateAsync(
+        WorkflowDefinition definition, OmniEvent evt, string runId, DateTimeOffset now, CancellationToken cancellationToken, StoppedBy? stoppedBy = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(evt);
@@ -54,6 +57,13 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             ["CreatedAt"] = now,
         };
         TableText.Write(row, "Event", EventJson(evt)); // a long text message spans columns
+        if (stoppedBy is not null)
+        {
+            var reason = stoppedBy.Describe();
+            Complete(row, new Complete(RunOutcomes.Skipped, reason, $"{RunOutcomes.Skipped}: {reason}", []), now);
+            row["StoppedBy"] = JsonSerializer.Serialize(stoppedBy, OmniJson.Options);
+        }
+
         try
         {
             await Table.AddEntityAsync(row, cancellationToken);
@@ -245,7 +255,8 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             row.GetDateTimeOffset("FireAt"),
             ReadAudit(row),
             JsonSerializer.Deserialize<List<StepOutcome>>(TableText.Read(row, "Steps") ?? "[]", OmniJson.Options)!,
-            ReadHistory(row).Entries);
+            ReadHistory(row).Entries,
+            row.GetString("StoppedBy") is { } stoppedBy ? JsonSerializer.Deserialize<StoppedBy>(stoppedBy, OmniJson.Options) : null);
     }
 
     public static string EventIndexKey(string eventId, string runId) => $"evt|{eventId}|{runId}";

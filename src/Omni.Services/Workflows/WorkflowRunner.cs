@@ -42,10 +42,10 @@ public sealed class WorkflowRunner(
         var snapshot = await workflows.GetAsync(cancellationToken);
         var runIds = new List<string>();
         var started = new List<string>();
-        foreach (var definition in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
+        foreach (var (definition, stoppedBy) in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
         {
             var runId = WorkflowInterpreter.RunIdFor(definition, evt);
-            if (await _runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken))
+            if (await _runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken, stoppedBy))
             {
                 started.Add(runId);
             }
