@@ -266,7 +266,7 @@ public static class WorkflowJsonSchema
                 ["providers"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = "Fallback chain, tried in order." },
                 ["check"] = Ref("condition", "Condition over 'output'; a result failing it moves on to the next provider."),
                 ["after"] = Ref("duration", "Follow-up delay, 1m to 30d."),
-                ["unless"] = Ref("condition", "Evaluated when the delay ends; 'replied' is true when the contact replied first."),
+                ["unless"] = Ref("condition", "Evaluated when the delay ends, or at once when a signal it waits for arrives: 'replied' (= 'contact_replied') is true when the contact wrote again, 'we_replied' when we wrote in the conversation; conversation.<field> reads its reply state."),
                 ["wait_for"] = new JsonObject
                 {
                     ["type"] = "object",

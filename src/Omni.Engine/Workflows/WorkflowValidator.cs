@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Omni.Engine.Conversations;
 using Omni.Engine.Workflows.Actions;
 using Omni.Engine.Workflows.Expressions;
 
@@ -364,6 +365,14 @@ internal sealed class WorkflowValidator
                 case MemberNode { Target: NameNode { Name: "steps" } } reference:
                     Reference(reference.Member, reference.Offset);
                     break;
+                case MemberNode { Target: NameNode { Name: "conversation" } } field when context is Context.Condition or Context.Unless:
+                    if (!ConversationState.Fields.Contains(field.Member))
+                    {
+                        Error(WorkflowErrorCodes.UnknownName,
+                            $"the conversation has no '{field.Member}'; expected one of: {string.Join(", ", ConversationState.Fields)}", expression.PositionOf(field.Offset));
+                    }
+
+                    break;
                 case IndexNode { Target: NameNode { Name: "steps" } } reference:
                     ReferenceByIndex(reference);
                     break;
@@ -406,9 +415,12 @@ internal sealed class WorkflowValidator
                 "steps" => "'steps' must be followed by a step id: steps.<id>.output or steps['id'].output",
                 "output" when context == Context.Check => null,
                 "output" => "'output' is only available in a step's 'check' (elsewhere use steps.<id>.output)",
-                "replied" when context == Context.Unless => null,
-                "replied" => "'replied' is only available in a follow-up's 'unless'",
-                _ => $"unknown name '{name.Name}'; expected an event field ({string.Join(", ", EventFields.Names)}), steps.<id>.<member>, list('name'), 'output' in a check or 'replied' in unless",
+                "replied" or "contact_replied" or "we_replied" when context == Context.Unless => null,
+                "replied" or "contact_replied" or "we_replied" => $"'{name.Name}' is only available in a follow-up's 'unless'",
+                "conversation" when context is Context.Condition or Context.Unless =>
+                    $"'conversation' must be followed by a field: conversation.<field>, one of {string.Join(", ", ConversationState.Fields)}",
+                "conversation" => "'conversation' (the conversation's state) is only available in a step's 'when', 'if' or a follow-up's 'unless' (a trigger or a stop_lower stop decides from the event alone)",
+                _ => $"unknown name '{name.Name}'; expected an event field ({string.Join(", ", EventFields.Names)}), steps.<id>.<member>, list('name'), conversation.<field> in when/if/unless, 'output' in a check or 'replied' / 'contact_replied' / 'we_replied' in unless",
             };
             if (problem is not null)
             {
