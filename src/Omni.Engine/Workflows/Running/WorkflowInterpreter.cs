@@ -50,6 +50,9 @@ public static class WorkflowInterpreter
     public static string? SignalOf(OmniEvent evt) =>
         IsContactReply(evt) ? ContactRepliedEvent : IsOurReply(evt) ? WeRepliedEvent : null;
 
+    /// <summary>True for the names of conversation signals, which the hosts raise themselves.</summary>
+    public static bool IsSignal(string name) => name is ContactRepliedEvent or WeRepliedEvent;
+
     /// <summary>
     /// The signals a follow-up with <paramref name="unless"/> waits for: <c>we_replied</c> when it reads <c>we_replied</c>;
     /// <c>contact_replied</c> when it reads <c>replied</c> / <c>contact_replied</c>, or nothing of ours (as before
