@@ -46,7 +46,7 @@ public sealed class FollowUpTests(AzuriteFixture azurite)
         var waiting = await host.RunWhenAsync(run.RunId, r => r.Status == RunStatuses.Waiting);
         Assert.Equal(WorkflowInterpreter.ContactRepliedEvent, waiting.WaitingFor);
         Assert.Equal(own.OccurredAt!.Value.AddMinutes(1), waiting.WaitingUntil!.Value, TimeSpan.FromMilliseconds(1)); // the table keeps milliseconds
-        Assert.Equal([run.RunId], await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, CancellationToken.None));
+        Assert.Equal([run.RunId], await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, WorkflowInterpreter.ContactRepliedEvent, CancellationToken.None));
 
         var reply = Providers.Text("sent!");
         Assert.Empty(await host.IngestAsync(reply)); // starts no run of its own; the trigger raises contact_replied to the waiting one
@@ -59,7 +59,7 @@ public sealed class FollowUpTests(AzuriteFixture azurite)
         Assert.Empty(audited.Audit); // the webhook action never ran
         Assert.True(audited.CompletedAt < waiting.WaitingUntil, $"completed at {audited.CompletedAt:O}, before the reminder was due at {waiting.WaitingUntil:O}");
         Assert.Empty(host.Server.Requests(HookPath));
-        Assert.Empty(await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, CancellationToken.None)); // the wait is spent
+        Assert.Empty(await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, WorkflowInterpreter.ContactRepliedEvent, CancellationToken.None)); // the wait is spent
     }
 
     [Fact]
@@ -84,9 +84,9 @@ public sealed class FollowUpTests(AzuriteFixture azurite)
         // A reply after the reminder went out: the run's wait is left over, but its orchestration has completed, and
         // production's Durable client refuses events for it (regression: the trigger raised anyway, so this message,
         // and every later reply in the conversation, failed). The spent wait is dropped; nothing more is sent.
-        Assert.Equal([run.RunId], await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, CancellationToken.None));
+        Assert.Equal([run.RunId], await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, WorkflowInterpreter.ContactRepliedEvent, CancellationToken.None));
         await host.IngestAsync(Providers.Text("sorry, here it is"));
-        Assert.Empty(await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, CancellationToken.None));
+        Assert.Empty(await host.Runs.ReplyWaitsAsync(own.Instance, own.ConversationId!, WorkflowInterpreter.ContactRepliedEvent, CancellationToken.None));
         await host.DeliverAsync(own); // and the own message's queue message redelivered
         Assert.Equal(RunStatuses.Completed, (await host.RunAsync(run.RunId)).Status);
         Assert.Single(host.Server.Requests(HookPath));

@@ -113,7 +113,7 @@ public class FunctionsMetadataTests
     public void Orchestration_AndItsActivities_AreRegistered()
     {
         Assert.Equal(["RunWorkflow"], Triggers("orchestrationTrigger").Select(t => t.Function));
-        Assert.Equal(["CompleteRunActivity", "RunActionActivity", "RunWaitingActivity"],
+        Assert.Equal(["CompleteRunActivity", "ReadConversationActivity", "RunActionActivity", "RunWaitingActivity"],
             Triggers("activityTrigger").Select(t => t.Function).Order(StringComparer.Ordinal));
     }
 

@@ -37,7 +37,7 @@ public static class EventLimits
     /// <summary><c>media_url</c> in the bounded view (signed storage URLs run to a few hundred characters).</summary>
     public const int MaxUrlChars = 4_096;
 
-    /// <summary><c>participants</c> entries in the bounded view.</summary>
+    /// <summary><c>participants</c> (and <c>mentions</c>) entries in the bounded view.</summary>
     public const int MaxParticipants = 64;
 
     /// <summary>A string inside <c>provider_metadata</c> longer than this reads <c>"&lt;truncated: N chars&gt;"</c> in the bounded view.</summary>
@@ -48,13 +48,13 @@ public static class EventLimits
 
     /// <summary>The fields that are ids, by their JSON names.</summary>
     public static IReadOnlyList<string> IdFields { get; } =
-        ["provider_event_id", "provider_message_id", "conversation_id", "sender_handle", "reply_to_message_id", "target_message_id", "participants"];
+        ["provider_event_id", "provider_message_id", "conversation_id", "sender_handle", "reply_to_message_id", "target_message_id", "participants", "mentions"];
 
     /// <summary>Every field the bounded view may cut, in the order <see cref="OmniEvent.TruncatedFields"/> lists them.</summary>
     private static readonly string[] ContentFields =
     [
         "provider_event_type", "shape", "sender_name", "text", "media_mime_type", "media_file_name", "media_url", "reaction_emoji", "status",
-        "participants", "provider_metadata",
+        "participants", "mentions", "provider_metadata",
     ];
 
     /// <summary>What is wrong with the event's ids (<c>"provider_message_id is 100,000 characters"</c>, ...), or null when every id fits.</summary>
@@ -79,6 +79,11 @@ public static class EventLimits
         if (e.Participants?.FirstOrDefault(p => p is { Length: > MaxIdChars }) is { } participant)
         {
             problems.Add($"a participant is {Count(participant.Length)} characters");
+        }
+
+        if (e.Mentions?.FirstOrDefault(p => p is { Length: > MaxIdChars }) is { } mention)
+        {
+            problems.Add($"a mention is {Count(mention.Length)} characters");
         }
 
         return problems.Count == 0 ? null : string.Join(", ", problems);
@@ -165,6 +170,14 @@ public static class EventLimits
             cut.Add("participants");
         }
 
+        var mentions = e.Mentions is { } named && named.Count > MaxParticipants / divisor
+            ? (IReadOnlyList<string>)[.. named.Take(MaxParticipants / divisor)]
+            : e.Mentions;
+        if (!ReferenceEquals(mentions, e.Mentions))
+        {
+            cut.Add("mentions");
+        }
+
         var metadata = e.ProviderMetadata;
         if (metadata is { } m && BoundMetadata(m, MaxMetadataStringChars / divisor) is { } boundedMetadata)
         {
@@ -184,6 +197,7 @@ public static class EventLimits
             ReactionEmoji = Field("reaction_emoji", e.ReactionEmoji, MaxNameChars),
             Status = Field("status", e.Status, MaxStatusChars),
             Participants = participants,
+            Mentions = mentions,
             ProviderMetadata = metadata,
         };
         if (cut.Count == 0)

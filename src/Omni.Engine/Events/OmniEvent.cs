@@ -68,6 +68,15 @@ public sealed record OmniEvent
     /// </summary>
     public IReadOnlyList<string>? Participants { get; init; }
 
+    /// <summary>
+    /// The handles a message mentions, in the provider's sender-handle form (a WhatsApp JID, a Discord / Slack / Telegram
+    /// user id; a Telegram <c>@username</c> as written when the message names no id), in order, once each; null when none.
+    /// </summary>
+    public IReadOnlyList<string>? Mentions { get; init; }
+
+    /// <summary>The instance's own account is among <see cref="Mentions"/> (the WhatsApp owner, the bot user).</summary>
+    public bool MentionsMe { get; init; }
+
     public DateTimeOffset? OccurredAt { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
 

@@ -40,11 +40,21 @@ public sealed class WorkflowCatalog
             .OrderBy(d => d.Id, StringComparer.Ordinal)];
     }
 
-    /// <summary>The effective workflows of the event's instance whose trigger matches the event.</summary>
+    /// <summary>The effective workflows of the event's instance whose trigger matches the event, in precedence order (<see cref="WorkflowPrecedence.Order"/>).</summary>
     public IReadOnlyList<WorkflowDefinition> Match(OmniEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        return [.. EffectiveFor(evt.Instance).Where(d => Triggers(d, evt))];
+        return WorkflowPrecedence.Order(EffectiveFor(evt.Instance).Where(d => Triggers(d, evt)));
+    }
+
+    /// <summary>
+    /// What the event's runs are: every workflow it triggers, in precedence order, each with the higher workflow's gate
+    /// that stops it for this event, if any (<see cref="WorkflowPrecedence.Plan"/>).
+    /// </summary>
+    public IReadOnlyList<WorkflowStart> Plan(OmniEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return WorkflowPrecedence.Plan(Match(evt), evt);
     }
 
     /// <summary>
@@ -64,18 +74,11 @@ public sealed class WorkflowCatalog
 
         try
         {
-            return trigger.When is null || trigger.When.Evaluate(new TriggerContext(definition, evt));
+            return trigger.When is null || trigger.When.Evaluate(new WorkflowPrecedence.EventContext(definition, evt));
         }
         catch (ExpressionException)
         {
             return false;
         }
-    }
-
-    private sealed class TriggerContext(WorkflowDefinition definition, OmniEvent evt) : IExpressionContext
-    {
-        public bool TryResolve(string name, out object? value) => EventFields.TryRead(evt, name, out value);
-
-        public IReadOnlyList<string>? ResolveList(string name) => definition.Lists.GetValueOrDefault(name);
     }
 }

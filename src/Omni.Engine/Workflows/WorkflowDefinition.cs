@@ -21,6 +21,18 @@ public sealed record WorkflowDefinition
 
     public string? Description { get; init; }
 
+    /// <summary>Lowest and highest <see cref="Precedence"/>.</summary>
+    public const int MinPrecedence = -1000;
+
+    /// <inheritdoc cref="MinPrecedence"/>
+    public const int MaxPrecedence = 1000;
+
+    /// <summary>
+    /// The workflow's place in its instance's order (<see cref="WorkflowPrecedence"/>): higher first, ties by id. A
+    /// <see cref="StopStep.StopsLower"/> stop that ends its run keeps every workflow of lower precedence from running for the event.
+    /// </summary>
+    public int Precedence { get; init; }
+
     public required WorkflowTrigger Trigger { get; init; }
 
     /// <summary>Named contact lists usable in conditions as <c>list('name')</c>.</summary>
@@ -128,6 +140,12 @@ public sealed record BranchStep : WorkflowStep
 public sealed record StopStep : WorkflowStep
 {
     public required string Reason { get; init; }
+
+    /// <summary>
+    /// <c>stop_lower: true</c>: when this stop ends the run, the workflows of lower precedence do not run for the event
+    /// (a gate). Allowed only on the leading stop steps of a workflow, so it is decided from the event alone.
+    /// </summary>
+    public bool StopsLower { get; init; }
 }
 
 /// <summary>A parameter value: JSON, and for string parameters the parsed template.</summary>

@@ -18,6 +18,21 @@ public sealed class WorkflowExpression
 
     public ExpressionNode Root { get; }
 
+    /// <summary>True when the expression reads the top-level name <paramref name="name"/> (e.g. <c>conversation</c>, <c>we_replied</c>).</summary>
+    public bool Reads(string name) => Reads(Root, name);
+
+    private static bool Reads(ExpressionNode node, string name) => node switch
+    {
+        NameNode n => n.Name == name,
+        MemberNode m => Reads(m.Target, name),
+        IndexNode i => Reads(i.Target, name) || Reads(i.Index, name),
+        NotNode n => Reads(n.Operand, name),
+        BinaryNode b => Reads(b.Left, name) || Reads(b.Right, name),
+        ListNode l => l.Items.Any(item => Reads(item, name)),
+        CallNode c => c.Arguments.Any(argument => Reads(argument, name)),
+        _ => false,
+    };
+
     /// <summary>Stands in for a condition that did not parse (its error is already reported), so validation can go on.</summary>
     internal bool IsPlaceholder { get; private init; }
 

@@ -99,6 +99,12 @@ public static class WorkflowJsonSchema
                     ["id"] = Ref("step_id"),
                     ["stop"] = new JsonObject { ["type"] = "string", ["description"] = "Ends the run with outcome skipped and this reason." },
                     ["when"] = Ref("condition"),
+                    ["stop_lower"] = new JsonObject
+                    {
+                        ["type"] = "boolean",
+                        ["default"] = false,
+                        ["description"] = "When this stop ends the run, no workflow of lower precedence runs for the event. Only on stop steps at the top, before any other kind of step; 'when' reads the event alone.",
+                    },
                 },
             },
         };
@@ -127,6 +133,14 @@ public static class WorkflowJsonSchema
                     ["description"] = "An instance name, or * for the default that instance-scoped workflows with the same id override.",
                 },
                 ["description"] = new JsonObject { ["type"] = "string" },
+                ["precedence"] = new JsonObject
+                {
+                    ["type"] = "integer",
+                    ["default"] = 0,
+                    ["minimum"] = WorkflowDefinition.MinPrecedence,
+                    ["maximum"] = WorkflowDefinition.MaxPrecedence,
+                    ["description"] = "The workflow's place in its instance's order: higher first (ties by id). A 'stop_lower' stop of a workflow stops every workflow of lower precedence for that event.",
+                },
                 ["trigger"] = Ref("trigger"),
                 ["lists"] = new JsonObject
                 {
@@ -313,7 +327,7 @@ public static class WorkflowJsonSchema
                 ["providers"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = "Fallback chain, tried in order." },
                 ["check"] = Ref("condition", "Condition over 'output'; a result failing it moves on to the next provider."),
                 ["after"] = Ref("duration", "Follow-up delay, 1m to 30d."),
-                ["unless"] = Ref("condition", "Evaluated when the delay ends; 'replied' is true when the contact replied first."),
+                ["unless"] = Ref("condition", "Evaluated when the delay ends, or at once when a signal it waits for arrives: 'replied' (= 'contact_replied') is true when the contact wrote again, 'we_replied' when we wrote in the conversation; conversation.<field> reads its reply state."),
                 ["wait_for"] = new JsonObject
                 {
                     ["type"] = "object",

@@ -38,11 +38,11 @@ public sealed partial class WorkflowParser
     public const int MaxRetryAttempts = 10;
 
     private static readonly string[] StepKinds = ["action", "if", "stop"];
-    private static readonly string[] TopKeys = ["id", "version", "scope", "description", "trigger", "lists", "steps"];
+    private static readonly string[] TopKeys = ["id", "version", "scope", "description", "precedence", "trigger", "lists", "steps"];
     private static readonly string[] TriggerKeys = ["event_kinds", "content_types", "when"];
     private static readonly string[] ActionStepKeys = ["id", "when", "next", "action", "with", "retry", "providers", "check", "after", "unless", "wait_for", "continue_on_error"];
     private static readonly string[] BranchStepKeys = ["id", "next", "if", "then", "else"];
-    private static readonly string[] StopStepKeys = ["id", "when", "stop"];
+    private static readonly string[] StopStepKeys = ["id", "when", "stop", "stop_lower"];
     private static readonly string[] RetryKeys = ["max_attempts", "first_delay", "backoff", "max_delay"];
     private static readonly string[] WaitKeys = ["event", "timeout"];
 
@@ -153,6 +153,21 @@ public sealed partial class WorkflowParser
             description = Text(descriptionNode, "description");
         }
 
+        var precedence = 0;
+        if (keys.TryGetValue("precedence", out var precedenceNode))
+        {
+            if (Resolve(precedenceNode) is (ScalarKind.Integer, var text) && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p)
+                && p is >= WorkflowDefinition.MinPrecedence and <= WorkflowDefinition.MaxPrecedence)
+            {
+                precedence = p;
+            }
+            else
+            {
+                Error(WorkflowErrorCodes.InvalidValue,
+                    $"precedence must be an integer from {WorkflowDefinition.MinPrecedence} to {WorkflowDefinition.MaxPrecedence} (higher runs first)", Pos(precedenceNode));
+            }
+        }
+
         var lists = keys.TryGetValue("lists", out var listsNode) ? ParseLists(listsNode) : new Dictionary<string, IReadOnlyList<string>>();
         var trigger = Require(keys, "trigger", root) is { } triggerNode ? ParseTrigger(triggerNode) : new WorkflowTrigger();
 
@@ -172,6 +187,7 @@ public sealed partial class WorkflowParser
             Version = version,
             Scope = scope,
             Description = description,
+            Precedence = precedence,
             Trigger = trigger,
             Lists = lists,
             Steps = steps,
@@ -200,6 +216,18 @@ public sealed partial class WorkflowParser
         }
 
         return lists;
+    }
+
+    /// <summary>A <c>true</c>/<c>false</c> key's value; anything else is an error (and false).</summary>
+    private bool Bool(YamlNode node, string what)
+    {
+        if (Resolve(node) is (ScalarKind.Boolean, var flag))
+        {
+            return string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase);
+        }
+
+        Error(WorkflowErrorCodes.InvalidValue, $"{what} must be true or false", Pos(node));
+        return false;
     }
 
     private WorkflowTrigger ParseTrigger(YamlNode node)
@@ -327,7 +355,11 @@ public sealed partial class WorkflowParser
             case "stop":
             {
                 var reason = Text(keys["stop"], "stop reason");
-                return new StopStep { Id = id, Position = idPosition, When = when, Reason = string.IsNullOrWhiteSpace(reason) ? "stopped" : reason };
+                var stopsLower = keys.TryGetValue("stop_lower", out var lowerNode) && Bool(lowerNode, "stop_lower");
+                return new StopStep
+                {
+                    Id = id, Position = idPosition, When = when, Reason = string.IsNullOrWhiteSpace(reason) ? "stopped" : reason, StopsLower = stopsLower,
+                };
             }
 
             default:
@@ -376,18 +408,7 @@ public sealed partial class WorkflowParser
             }
         }
 
-        var continueOnError = false;
-        if (keys.TryGetValue("continue_on_error", out var continueNode))
-        {
-            if (Resolve(continueNode) is (ScalarKind.Boolean, var flag))
-            {
-                continueOnError = string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase);
-            }
-            else
-            {
-                Error(WorkflowErrorCodes.InvalidValue, "continue_on_error must be true or false", Pos(continueNode));
-            }
-        }
+        var continueOnError = keys.TryGetValue("continue_on_error", out var continueNode) && Bool(continueNode, "continue_on_error");
 
         return new ActionStep
         {

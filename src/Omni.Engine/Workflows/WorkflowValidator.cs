@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Omni.Engine.Conversations;
 using Omni.Engine.Workflows.Actions;
 using Omni.Engine.Workflows.Expressions;
 
@@ -305,8 +306,19 @@ internal sealed class WorkflowValidator
             case BranchStep branch:
                 Bind(branch.If, Context.Condition, node);
                 break;
-            case StopStep stop when stop.When is not null:
-                Bind(stop.When, Context.Condition, node);
+            case StopStep stop:
+                if (stop.StopsLower && (node.Parent is not null || _definition.Steps.Take(node.IndexInList).Any(s => s is not StopStep)))
+                {
+                    Error(WorkflowErrorCodes.InvalidStep,
+                        $"'stop_lower' of step '{stop.Id}': only a stop step at the top of the workflow, before any action or if step, may stop lower-precedence workflows (it must be decided from the event alone, before anything runs)",
+                        stop.Position);
+                }
+
+                if (stop.When is not null)
+                {
+                    Bind(stop.When, stop.StopsLower ? Context.Gate : Context.Condition, stop.StopsLower ? null : node);
+                }
+
                 break;
             case ActionStep action:
                 if (action.When is not null)
@@ -362,6 +374,14 @@ internal sealed class WorkflowValidator
                     break;
                 case MemberNode { Target: NameNode { Name: "steps" } } reference:
                     Reference(reference.Member, reference.Offset);
+                    break;
+                case MemberNode { Target: NameNode { Name: "conversation" } } field when context is Context.Condition or Context.Unless:
+                    if (!ConversationState.Fields.Contains(field.Member))
+                    {
+                        Error(WorkflowErrorCodes.UnknownName,
+                            $"the conversation has no '{field.Member}'; expected one of: {string.Join(", ", ConversationState.Fields)}", expression.PositionOf(field.Offset));
+                    }
+
                     break;
                 case IndexNode { Target: NameNode { Name: "steps" } } reference:
                     ReferenceByIndex(reference);
@@ -428,9 +448,12 @@ internal sealed class WorkflowValidator
                 "steps" => "'steps' must be followed by a step id: steps.<id>.output or steps['id'].output",
                 "output" when context == Context.Check => null,
                 "output" => "'output' is only available in a step's 'check' (elsewhere use steps.<id>.output)",
-                "replied" when context == Context.Unless => null,
-                "replied" => "'replied' is only available in a follow-up's 'unless'",
-                _ => $"unknown name '{name.Name}'; expected an event field ({string.Join(", ", EventFields.Names)}), steps.<id>.<member>, list('name'), 'output' in a check or 'replied' in unless",
+                "replied" or "contact_replied" or "we_replied" when context == Context.Unless => null,
+                "replied" or "contact_replied" or "we_replied" => $"'{name.Name}' is only available in a follow-up's 'unless'",
+                "conversation" when context is Context.Condition or Context.Unless =>
+                    $"'conversation' must be followed by a field: conversation.<field>, one of {string.Join(", ", ConversationState.Fields)}",
+                "conversation" => "'conversation' (the conversation's state) is only available in a step's 'when', 'if' or a follow-up's 'unless' (a trigger or a stop_lower stop decides from the event alone)",
+                _ => $"unknown name '{name.Name}'; expected an event field ({string.Join(", ", EventFields.Names)}), steps.<id>.<member>, list('name'), conversation.<field> in when/if/unless, 'output' in a check or 'replied' / 'contact_replied' / 'we_replied' in unless",
             };
             if (problem is not null)
             {
@@ -463,7 +486,8 @@ internal sealed class WorkflowValidator
             var position = expression.PositionOf(offset);
             if (owner is null)
             {
-                Error(WorkflowErrorCodes.UnknownName, "a trigger cannot read steps: nothing has run yet", position);
+                Error(WorkflowErrorCodes.UnknownName,
+                    context == Context.Gate ? "a 'stop_lower' stop decides from the event alone: it cannot read steps" : "a trigger cannot read steps: nothing has run yet", position);
             }
             else if (!_byId.TryGetValue(id, out var target))
             {
@@ -605,6 +629,9 @@ internal sealed class WorkflowValidator
     private enum Context
     {
         Trigger,
+
+        /// <summary>The <c>when</c> of a <c>stop_lower</c> stop: the event and lists only, like a trigger.</summary>
+        Gate,
         Condition,
         Check,
         Unless,

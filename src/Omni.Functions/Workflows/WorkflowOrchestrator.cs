@@ -62,7 +62,7 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
             if (await client.GetInstanceAsync(waiting, cancellationToken) is { RuntimeStatus: OrchestrationRuntimeStatus.Running
                     or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
             {
-                await client.RaiseEventAsync(waiting, WorkflowInterpreter.ContactRepliedEvent, plan.ReplyPayload, cancellationToken);
+                await client.RaiseEventAsync(waiting, plan.Signal!, plan.ReplyPayload, cancellationToken);
             }
 
             await activities.ReplyDeliveredAsync(evt, waiting, cancellationToken);
@@ -115,32 +115,37 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
 
                     break;
                 case StartTimer timer:
-                    // A timer registers no contact_replied wait, so the activity answers null here.
-                    await context.CallActivityAsync<JsonElement?>(nameof(RunWaitingActivity),
+                    // A timer registers no signal wait, so the activity answers null here.
+                    await context.CallActivityAsync<ConversationSignal?>(nameof(RunWaitingActivity),
                         new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, timer.StepId, null, timer.FireAt));
                     await context.CreateTimer(timer.FireAt.UtcDateTime, CancellationToken.None);
                     history = history.Append(new TimerFired(timer.StepId, context.CurrentUtcDateTime));
                     break;
+                case ReadConversation read:
+                    var state = await context.CallActivityAsync<JsonElement>(nameof(ReadConversationActivity), new ConversationReadInput(context.InstanceId, read.StepId, evt));
+                    history = history.Append(new ConversationRead(read.StepId, context.CurrentUtcDateTime, state));
+                    break;
                 case WaitForExternalEvent wait:
-                    var answered = await context.CallActivityAsync<JsonElement?>(nameof(RunWaitingActivity),
-                        new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline, evt));
-                    if (answered is { } reply)
+                    var answered = await context.CallActivityAsync<ConversationSignal?>(nameof(RunWaitingActivity),
+                        new RunWaitInput(evt.Instance, context.InstanceId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline, evt) { AlsoNames = wait.AlsoNames });
+                    if (answered is { } signal)
                     {
-                        // The contact had replied before this wait existed, so nobody will raise the event.
-                        history = history.Append(new ExternalEventReceived(wait.StepId, context.CurrentUtcDateTime, wait.Name, reply));
+                        // The message came before this wait existed, so nobody will raise the signal.
+                        history = history.Append(new ExternalEventReceived(wait.StepId, context.CurrentUtcDateTime, signal.Name, signal.Payload));
                         break;
                     }
 
                     using (var cancel = new CancellationTokenSource())
                     {
                         // Nullable: an event raised without data (POST /api/runs/{id}/events/{name} with no body) arrives as
-                        // null, which Durable cannot unbox into a JsonElement (the orchestration would fail).
-                        var received = context.WaitForExternalEvent<JsonElement?>(wait.Name, cancel.Token);
+                        // null, which Durable cannot unbox into a JsonElement (the orchestration would fail). A follow-up may
+                        // wait for two signals at once (contact_replied, we_replied): the first to arrive wins.
+                        var received = wait.Names.Select(name => (Name: name, Task: context.WaitForExternalEvent<JsonElement?>(name, cancel.Token))).ToList();
                         var deadline = context.CreateTimer(wait.Deadline.UtcDateTime, cancel.Token);
-                        var winner = await Task.WhenAny(received, deadline);
-                        cancel.Cancel(); // cancel the loser (synchronously, as Durable's samples do)
-                        history = history.Append(winner == received
-                            ? new ExternalEventReceived(wait.StepId, context.CurrentUtcDateTime, wait.Name, received.Result)
+                        var winner = await Task.WhenAny([.. received.Select(r => (Task)r.Task), deadline]);
+                        cancel.Cancel(); // cancel the losers (synchronously, as Durable's samples do)
+                        history = history.Append(received.FirstOrDefault(r => r.Task == winner) is { Task: not null } arrived
+                            ? new ExternalEventReceived(wait.StepId, context.CurrentUtcDateTime, arrived.Name, arrived.Task.Result)
                             : new TimerFired(wait.StepId, context.CurrentUtcDateTime));
                     }
 
@@ -157,10 +162,15 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
     public Task<JsonElement> RunActionActivity([ActivityTrigger] ActionActivityInput input, CancellationToken cancellationToken) =>
         activities.RunActionAsync(input, cancellationToken);
 
-    /// <summary>Shows the run as waiting (timer or external event), registers a contact_replied wait, and returns a reply that came first.</summary>
+    /// <summary>Shows the run as waiting (timer or external event), registers a signal wait, and returns a signal whose message came first.</summary>
     [Function(nameof(RunWaitingActivity))]
-    public Task<JsonElement?> RunWaitingActivity([ActivityTrigger] RunWaitInput input, CancellationToken cancellationToken) =>
+    public Task<ConversationSignal?> RunWaitingActivity([ActivityTrigger] RunWaitInput input, CancellationToken cancellationToken) =>
         activities.WaitingAsync(input, cancellationToken);
+
+    /// <summary>The run's conversation state for a condition reading <c>conversation.*</c> (recorded in the history by the orchestrator).</summary>
+    [Function(nameof(ReadConversationActivity))]
+    public Task<JsonElement> ReadConversationActivity([ActivityTrigger] ConversationReadInput input, CancellationToken cancellationToken) =>
+        activities.ReadConversationAsync(input, cancellationToken);
 
     /// <summary>Records the run's outcome for the audit API.</summary>
     [Function(nameof(CompleteRunActivity))]

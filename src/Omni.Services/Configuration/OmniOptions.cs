@@ -64,6 +64,9 @@ public sealed class InstanceOptions
     /// </summary>
     public string? BotUserId { get; init; }
 
+    /// <summary>Telegram: the bot's username (without <c>@</c>), so an <c>@username</c> mention of it sets <c>mentions_me</c>.</summary>
+    public string? BotUsername { get; init; }
+
     /// <summary>A generic <c>webhook</c> instance's field mapping (JSON Pointers), validated at startup.</summary>
     public Omni.Engine.Normalization.Webhook.WebhookMapping? Mapping { get; init; }
 

@@ -3,6 +3,7 @@ using Omni.Engine.Events;
 using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Running;
 using Omni.Services.Actions;
+using Omni.Services.Conversations;
 using Omni.Services.Events;
 
 namespace Omni.Services.Workflows;
@@ -25,7 +26,17 @@ public sealed record ActionActivityInput(string WorkflowId, string RunId, OmniEv
 /// A run of the Durable host going quiet: a timer (<see cref="EventName"/> null) or an external event, until
 /// <see cref="Until"/>. <see cref="Event"/> is the run's event (a <c>contact_replied</c> wait looks for replies after it).
 /// </summary>
-public sealed record RunWaitInput(string Instance, string RunId, string? ConversationId, string StepId, string? EventName, DateTimeOffset Until, OmniEvent? Event = null);
+public sealed record RunWaitInput(string Instance, string RunId, string? ConversationId, string StepId, string? EventName, DateTimeOffset Until, OmniEvent? Event = null)
+{
+    /// <summary>More events that end the wait too (<see cref="WaitForExternalEvent.AlsoNames"/>).</summary>
+    public IReadOnlyList<string>? AlsoNames { get; init; }
+
+    /// <summary>Every event that ends the wait; empty for a timer.</summary>
+    public IReadOnlyList<string> Names => EventName is null ? [] : [EventName, .. AlsoNames ?? []];
+}
+
+/// <summary>What the conversation-read activity is given: the run's event (its instance and conversation).</summary>
+public sealed record ConversationReadInput(string RunId, string StepId, OmniEvent Event);
 
 /// <summary>The end of a Durable run, as the completion activity records it.</summary>
 public sealed record RunCompleteInput(string Instance, string RunId, Complete Done);
@@ -33,8 +44,11 @@ public sealed record RunCompleteInput(string Instance, string RunId, Complete Do
 /// <summary>A run the start function should schedule (unless its orchestration exists), with the YAML it runs.</summary>
 public sealed record PlannedRun(string RunId, string Yaml);
 
-/// <summary>What a new event asks of the Durable host: runs to start, and runs to tell that the contact replied.</summary>
-public sealed record RunStartPlan(IReadOnlyList<PlannedRun> Runs, IReadOnlyList<string> RepliedTo, JsonElement? ReplyPayload);
+/// <summary>
+/// What a new event asks of the Durable host: runs to start, and runs to raise the event's conversation
+/// <see cref="Signal"/> to (<c>contact_replied</c> or <c>we_replied</c>) with <see cref="ReplyPayload"/>.
+/// </summary>
+public sealed record RunStartPlan(IReadOnlyList<PlannedRun> Runs, IReadOnlyList<string> RepliedTo, JsonElement? ReplyPayload, string? Signal = null);
 
 /// <summary>
 /// The use cases behind the Durable host's workflow functions (src/Omni.Functions/Workflows), here so they build and
@@ -42,13 +56,15 @@ public sealed record RunStartPlan(IReadOnlyList<PlannedRun> Runs, IReadOnlyList<
 /// records as the offline runner (<see cref="WorkflowRunStore"/>), so the audit API reads both hosts' runs alike.
 /// </summary>
 public sealed class WorkflowActivities(
-    WorkflowStore workflows, WorkflowRunStore runs, WorkflowStepExecutor steps, TimeProvider time, EventStore? events = null)
+    WorkflowStore workflows, WorkflowRunStore runs, WorkflowStepExecutor steps, TimeProvider time, EventStore? events = null,
+    ConversationStore? conversations = null)
 {
-    private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events);
+    private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events, conversations);
 
     /// <summary>
     /// For a new event: creates the run record of every workflow it triggers (idempotent; the orchestration instance id
-    /// is the run id, so the caller skips runs whose orchestration exists), and lists the runs waiting for the contact's
+    /// is the run id, so the caller skips runs whose orchestration exists; a run a higher workflow's gate stops is recorded
+    /// as completed, outcome skipped, and never scheduled), and lists the runs waiting for the contact's
     /// reply in its conversation.
     /// </summary>
     public async Task<RunStartPlan> PlanStartAsync(OmniEvent evt, CancellationToken cancellationToken, string? workflowId = null)
@@ -56,27 +72,37 @@ public sealed class WorkflowActivities(
         ArgumentNullException.ThrowIfNull(evt);
         var snapshot = await workflows.GetAsync(cancellationToken);
         var planned = new List<PlannedRun>();
-        foreach (var definition in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
+        foreach (var (definition, stoppedBy) in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
         {
             var runId = WorkflowInterpreter.RunIdFor(definition, evt);
-            await runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken);
-            planned.Add(new PlannedRun(runId, snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml));
+            await runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken, stoppedBy);
+            if (stoppedBy is null)
+            {
+                planned.Add(new PlannedRun(runId, snapshot.Versions(definition.Id).First(w => w.Definition.Version == definition.Version).Yaml));
+            }
         }
 
-        if (workflowId is not null || !WorkflowInterpreter.IsContactReply(evt))
+        if (workflowId is not null || WorkflowInterpreter.SignalOf(evt) is not { } signal)
         {
             return new RunStartPlan(planned, [], null);
         }
 
-        var waiting = await runs.ReplyWaitsAsync(evt.Instance, evt.ConversationId!, cancellationToken);
-        return new RunStartPlan(planned, waiting, WorkflowInterpreter.ContactRepliedPayload(evt));
+        var waiting = await runs.ReplyWaitsAsync(evt.Instance, evt.ConversationId!, signal, cancellationToken);
+        return new RunStartPlan(planned, waiting, WorkflowInterpreter.ContactRepliedPayload(evt), signal);
     }
 
-    /// <summary>After <c>contact_replied</c> was raised to <paramref name="runId"/>: its wait in the conversation is spent.</summary>
+    /// <summary>After the event's conversation signal was raised to <paramref name="runId"/>: its wait for it is spent.</summary>
     public Task ReplyDeliveredAsync(OmniEvent reply, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        return runs.RemoveReplyWaitAsync(reply.Instance, reply.ConversationId!, runId, cancellationToken);
+        return runs.RemoveReplyWaitAsync(reply.Instance, reply.ConversationId!, runId, WorkflowInterpreter.SignalOf(reply)!, cancellationToken);
+    }
+
+    /// <summary>The run's conversation state for a condition that reads <c>conversation.*</c>; the orchestrator records it in the history.</summary>
+    public Task<JsonElement> ReadConversationAsync(ConversationReadInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return (_replies ?? throw new InvalidOperationException("reading a conversation needs the event store")).ReadStateAsync(input.Event, cancellationToken);
     }
 
     /// <summary>
@@ -101,22 +127,22 @@ public sealed class WorkflowActivities(
     }
 
     /// <summary>
-    /// Shows the run as waiting (a timer or an external event), and registers a <c>contact_replied</c> wait in its
-    /// conversation. Returns the <c>contact_replied</c> payload when the contact had already answered before the wait
-    /// existed (nobody will raise it then): the orchestrator takes it as received.
+    /// Shows the run as waiting (a timer or an external event), and registers its wait for conversation signals
+    /// (<c>contact_replied</c>, <c>we_replied</c>) in its conversation. Returns the signal when the conversation already
+    /// holds a message that raises one, newer than the run's event (nobody will raise it then): the orchestrator takes it as received.
     /// </summary>
-    public async Task<JsonElement?> WaitingAsync(RunWaitInput input, CancellationToken cancellationToken)
+    public async Task<ConversationSignal?> WaitingAsync(RunWaitInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var forReply = input.EventName == WorkflowInterpreter.ContactRepliedEvent;
-        if (forReply && input.ConversationId is { } conversation)
+        var signals = input.Names.Where(WorkflowInterpreter.IsSignal).ToList();
+        if (signals.Count > 0 && input.ConversationId is { } conversation)
         {
-            await runs.AddReplyWaitAsync(input.Instance, conversation, input.RunId, cancellationToken);
+            await runs.AddReplyWaitAsync(input.Instance, conversation, input.RunId, signals, cancellationToken);
         }
 
-        await runs.MarkWaitingAsync(input.Instance, input.RunId, input.StepId, input.EventName, input.Until, cancellationToken);
-        return forReply && input.Event is { } evt && _replies is not null && await _replies.FindAfterAsync(evt, cancellationToken) is { } reply
-            ? WorkflowInterpreter.ContactRepliedPayload(reply)
+        await runs.MarkWaitingAsync(input.Instance, input.RunId, input.StepId, input.EventName is null ? null : string.Join(',', input.Names), input.Until, cancellationToken);
+        return signals.Count > 0 && input.Event is { } evt && _replies is not null
+            ? (await _replies.FindSignalAfterAsync(evt, signals, cancellationToken)).Signal
             : null;
     }
 

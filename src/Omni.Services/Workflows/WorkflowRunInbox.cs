@@ -30,13 +30,14 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
 
     /// <summary>
     /// True when the runner has something to do with the event: an effective workflow it triggers (trigger and
-    /// <c>when</c>, from the cached workflow snapshot), or a contact reply that may end a wait. Receipts, presence,
+    /// <c>when</c>, from the cached workflow snapshot), or a message that raises a conversation signal (the contact's
+    /// reply, or ours) that may end a wait. Receipts, presence,
     /// connection and contact updates usually concern nobody and cost no queue message.
     /// </summary>
     public async Task<bool> ConcernsAsync(OmniEvent evt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        return workflows is null || WorkflowInterpreter.IsContactReply(evt) || (await workflows.GetAsync(cancellationToken)).Catalog.Match(evt).Any();
+        return workflows is null || WorkflowInterpreter.SignalOf(evt) is not null || (await workflows.GetAsync(cancellationToken)).Catalog.Match(evt).Any();
     }
 
     public Task EnqueueAsync(OmniEvent evt, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Running;
 using Omni.Services.Actions;
 
@@ -14,11 +15,14 @@ public sealed record StepAudit(
     string StepId, string ActionId, string Status, string? Provider, int Attempts, DateTimeOffset StartedAt, double DurationMs, string? Summary, string? Error,
     IReadOnlyList<ProviderAttempt>? Tried = null, JsonElement? State = null);
 
-/// <summary>A run as stored: its workflow version, event, status (and what it waits for), history and audit.</summary>
+/// <summary>
+/// A run as stored: its workflow version, event, status (and what it waits for), history and audit; <see cref="StoppedBy"/>
+/// names the higher workflow's gate when one kept this run from running (outcome skipped, no steps).
+/// </summary>
 public sealed record WorkflowRunView(
     string RunId, string Instance, string WorkflowId, int Version, string EventId, string Status, string? Outcome, string? Summary,
     DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? WaitingFor, DateTimeOffset? WaitingUntil,
-    IReadOnlyList<StepAudit> Audit, IReadOnlyList<StepOutcome> Steps, IReadOnlyList<HistoryEntry> History);
+    IReadOnlyList<StepAudit> Audit, IReadOnlyList<StepOutcome> Steps, IReadOnlyList<HistoryEntry> History, StoppedBy? StoppedBy = null);
 
 /// <summary>What became of an external event raised to a run.</summary>
 public enum RaiseResult

@@ -27,6 +27,7 @@ public static class RunStatuses
 public sealed class WorkflowRunStore(OmniStorage storage)
 {
     private const int MaxEventChars = 30_000;
+    private const string SignalsColumn = "Signals";
     private const int MaxConcurrencyRetries = 8;
     private volatile bool _ready;
 
@@ -34,9 +35,12 @@ public sealed class WorkflowRunStore(OmniStorage storage)
 
     /// <summary>
     /// Creates the run row of <paramref name="runId"/> (status running) unless it exists. The event's index row is
-    /// written first, so a crash in between leaves nothing unfindable. False when the run existed already.
+    /// written first, so a crash in between leaves nothing unfindable. False when the run existed already. A run that a
+    /// higher workflow's gate stops (<paramref name="stoppedBy"/>) is created completed: outcome skipped, the gate in its
+    /// reason and in <c>stopped_by</c>, so the audit shows which workflow and which rule kept it from running.
     /// </summary>
-    public async Task<bool> TryCreateAsync(WorkflowDefinition definition, OmniEvent evt, string runId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateAsync(
+        WorkflowDefinition definition, OmniEvent evt, string runId, DateTimeOffset now, CancellationToken cancellationToken, StoppedBy? stoppedBy = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(evt);
@@ -54,6 +58,13 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             ["CreatedAt"] = now,
         };
         TableText.Write(row, "Event", EventJson(evt)); // a long text message spans columns
+        if (stoppedBy is not null)
+        {
+            var reason = stoppedBy.Describe();
+            Complete(row, new Complete(RunOutcomes.Skipped, reason, $"{RunOutcomes.Skipped}: {reason}", []), now);
+            row["StoppedBy"] = JsonSerializer.Serialize(stoppedBy, OmniJson.Options);
+        }
+
         try
         {
             await Table.AddEntityAsync(row, cancellationToken);
@@ -92,30 +103,66 @@ public sealed class WorkflowRunStore(OmniStorage storage)
         return [.. runs.OrderBy(r => r.CreatedAt)];
     }
 
-    /// <summary>Records that <paramref name="runId"/> waits for <c>contact_replied</c> in <paramref name="conversationId"/>.</summary>
-    public async Task AddReplyWaitAsync(string instance, string conversationId, string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that <paramref name="runId"/> waits in <paramref name="conversationId"/> for the conversation signals
+    /// <paramref name="signals"/> (<c>contact_replied</c>, <c>we_replied</c>: <see cref="WorkflowInterpreter.SignalOf"/>).
+    /// </summary>
+    public async Task AddReplyWaitAsync(string instance, string conversationId, string runId, IReadOnlyList<string> signals, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(signals);
         await EnsureCreatedAsync(cancellationToken);
-        await Table.UpsertEntityAsync(new TableEntity(instance, ReplyWaitKey(conversationId, runId)), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(
+            new TableEntity(instance, ReplyWaitKey(conversationId, runId)) { [SignalsColumn] = string.Join(',', signals) }, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>The runs that registered a <c>contact_replied</c> wait in the conversation (some may have moved on since).</summary>
-    public async Task<IReadOnlyList<string>> ReplyWaitsAsync(string instance, string conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The runs that registered a wait for <paramref name="signal"/> in the conversation (some may have moved on since).
+    /// A wait row without a signal list is from before <c>we_replied</c>: it waits for <c>contact_replied</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReplyWaitsAsync(string instance, string conversationId, string signal, CancellationToken cancellationToken)
     {
+        await EnsureCreatedAsync(cancellationToken);
+        var prefix = ReplyWaitKey(conversationId, string.Empty);
+        var end = TableKeys.PrefixEnd(prefix);
         var runs = new List<string>();
-        await foreach (var runId in RowKeysAfterAsync(instance, ReplyWaitKey(conversationId, string.Empty), cancellationToken))
+        await foreach (var row in Table.QueryAsync<TableEntity>(
+                           e => e.PartitionKey == instance && e.RowKey.CompareTo(prefix) >= 0 && e.RowKey.CompareTo(end) < 0,
+                           select: ["RowKey", SignalsColumn], cancellationToken: cancellationToken))
         {
-            runs.Add(runId);
+            if (WaitsFor(row, signal))
+            {
+                runs.Add(row.RowKey[prefix.Length..]);
+            }
         }
 
         return runs;
     }
 
-    public async Task RemoveReplyWaitAsync(string instance, string conversationId, string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drops the run's wait in the conversation once <paramref name="signal"/> was raised to it, unless the run has
+    /// registered a new wait meanwhile that no longer lists that signal (it took it, and now waits for the other).
+    /// </summary>
+    public async Task RemoveReplyWaitAsync(string instance, string conversationId, string runId, string signal, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await Table.DeleteEntityAsync(instance, ReplyWaitKey(conversationId, runId), ETag.All, cancellationToken);
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(instance, ReplyWaitKey(conversationId, runId), cancellationToken: cancellationToken);
+        if (!row.HasValue || !WaitsFor(row.Value!, signal))
+        {
+            return;
+        }
+
+        try
+        {
+            await Table.DeleteEntityAsync(instance, row.Value!.RowKey, row.Value.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Gone, or re-registered by the run since: leave the new wait alone.
+        }
     }
+
+    private static bool WaitsFor(TableEntity wait, string signal) =>
+        (wait.GetString(SignalsColumn) ?? WorkflowInterpreter.ContactRepliedEvent).Split(',').Contains(signal, StringComparer.Ordinal);
 
     /// <summary>
     /// Changes a run row with optimistic concurrency: <paramref name="change"/> edits the freshly read row (return false
@@ -245,8 +292,13 @@ public sealed class WorkflowRunStore(OmniStorage storage)
             row.GetDateTimeOffset("FireAt"),
             ReadAudit(row),
             JsonSerializer.Deserialize<List<StepOutcome>>(TableText.Read(row, "Steps") ?? "[]", OmniJson.Options)!,
-            ReadHistory(row).Entries);
+            ReadHistory(row).Entries,
+            row.GetString("StoppedBy") is { } stoppedBy ? JsonSerializer.Deserialize<StoppedBy>(stoppedBy, OmniJson.Options) : null);
     }
+
+    /// <summary>True when a run's <c>WaitingFor</c> (one name, or several joined with commas) includes <paramref name="name"/>.</summary>
+    public static bool WaitsFor(string? waitingFor, string name) =>
+        waitingFor is not null && waitingFor.Split(',').Contains(name, StringComparer.Ordinal);
 
     public static string EventIndexKey(string eventId, string runId) => $"evt|{eventId}|{runId}";
 

@@ -20,20 +20,22 @@ namespace Omni.Services.Workflows;
 /// (PK <c>timer</c>, RK = due ticks | instance | run | step) that <see cref="FireDueTimersAsync"/> fires by the injected clock.
 /// </summary>
 public sealed class WorkflowRunner(
-    WorkflowStore workflows, ActionExecutorRegistry executors, OmniStorage storage, TimeProvider time, EventStore? events = null)
+    WorkflowStore workflows, ActionExecutorRegistry executors, OmniStorage storage, TimeProvider time, EventStore? events = null,
+    Conversations.ConversationStore? conversations = null)
     : IWorkflowEventRaiser
 {
     public const string TimerPartition = "timer";
     private const int MaxSteps = 200;
     private readonly WorkflowRunStore _runs = new(storage);
     private readonly WorkflowStepExecutor _steps = new(executors, time, events);
-    private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events);
+    private readonly ConversationReplies? _replies = events is null ? null : new ConversationReplies(events, conversations);
 
     private TableClient Table => _runs.Table;
 
     /// <summary>
-    /// Starts a run of every effective workflow the event triggers (idempotent), and raises <c>contact_replied</c> to runs
-    /// waiting in its conversation. Returns the runs it created (none for a redelivered event). With
+    /// Starts a run of every effective workflow the event triggers (idempotent; runs a higher workflow's gate stops are
+    /// recorded skipped), and raises the event's conversation signal (<c>contact_replied</c>, <c>we_replied</c>) to runs
+    /// waiting for it in its conversation. Returns the runs it created (none for a redelivered event). With
     /// <paramref name="workflowId"/>: only that workflow, whatever its trigger, and no reply is raised (<c>start_workflow</c>).
     /// </summary>
     public async Task<IReadOnlyList<string>> StartAsync(OmniEvent evt, CancellationToken cancellationToken, string? workflowId = null)
@@ -42,10 +44,10 @@ public sealed class WorkflowRunner(
         var snapshot = await workflows.GetAsync(cancellationToken);
         var runIds = new List<string>();
         var started = new List<string>();
-        foreach (var definition in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
+        foreach (var (definition, stoppedBy) in WorkflowStarts.Chosen(snapshot.Catalog, evt, workflowId))
         {
             var runId = WorkflowInterpreter.RunIdFor(definition, evt);
-            if (await _runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken))
+            if (await _runs.TryCreateAsync(definition, evt, runId, time.GetUtcNow(), cancellationToken, stoppedBy))
             {
                 started.Add(runId);
             }
@@ -53,12 +55,14 @@ public sealed class WorkflowRunner(
             runIds.Add(runId);
         }
 
-        if (workflowId is null && WorkflowInterpreter.IsContactReply(evt))
+        if (workflowId is null && WorkflowInterpreter.SignalOf(evt) is { } signal)
         {
-            foreach (var waiting in await _runs.ReplyWaitsAsync(evt.Instance, evt.ConversationId!, cancellationToken))
+            foreach (var waiting in await _runs.ReplyWaitsAsync(evt.Instance, evt.ConversationId!, signal, cancellationToken))
             {
-                await RaiseAsync(evt.Instance, waiting, WorkflowInterpreter.ContactRepliedEvent, WorkflowInterpreter.ContactRepliedPayload(evt), cancellationToken);
-                await _runs.RemoveReplyWaitAsync(evt.Instance, evt.ConversationId!, waiting, cancellationToken); // delivered, or it had moved on
+                await RaiseAsync(evt.Instance, waiting, signal, WorkflowInterpreter.ContactRepliedPayload(evt), cancellationToken);
+                // Delivered, or it had moved on. A run that took the signal and waits on for the other one has registered
+                // a wait without it, which stays.
+                await _runs.RemoveReplyWaitAsync(evt.Instance, evt.ConversationId!, waiting, signal, cancellationToken);
             }
         }
 
@@ -106,19 +110,25 @@ public sealed class WorkflowRunner(
                 case StartTimer timer:
                     await ScheduleAsync(row, timer.StepId, timer.FireAt, timer.Purpose, cancellationToken);
                     return;
+                case ReadConversation read:
+                    var state = await (_replies ?? throw new InvalidOperationException("reading a conversation needs the event store"))
+                        .ReadStateAsync(evt, cancellationToken);
+                    await SaveAsync(row, history.Append(new ConversationRead(read.StepId, time.GetUtcNow(), state)), audit, cancellationToken);
+                    break;
                 case WaitForExternalEvent wait:
-                    row["WaitingFor"] = wait.Name;
-                    if (wait.Name == WorkflowInterpreter.ContactRepliedEvent && row.GetString("ConversationId") is { } conversation)
+                    row["WaitingFor"] = string.Join(',', wait.Names);
+                    var signals = wait.Names.Where(WorkflowInterpreter.IsSignal).ToList();
+                    if (signals.Count > 0 && row.GetString("ConversationId") is { } conversation)
                     {
-                        await _runs.AddReplyWaitAsync(instance, conversation, runId, cancellationToken);
+                        await _runs.AddReplyWaitAsync(instance, conversation, runId, signals, cancellationToken);
                     }
 
                     await ScheduleAsync(row, wait.StepId, wait.Deadline, "wait", cancellationToken);
-                    if (wait.Name == WorkflowInterpreter.ContactRepliedEvent && _replies is not null
-                        && await _replies.FindAfterAsync(evt, cancellationToken) is { } earlier)
+                    if (signals.Count > 0 && _replies is not null
+                        && (await _replies.FindSignalAfterAsync(evt, signals, cancellationToken)).Signal is { } earlier)
                     {
-                        // The contact answered before this wait existed, so nobody raised it: raise it now.
-                        await RaiseAsync(instance, runId, wait.Name, WorkflowInterpreter.ContactRepliedPayload(earlier), cancellationToken);
+                        // The message came before this wait existed, so nobody raised it: raise it now.
+                        await RaiseAsync(instance, runId, earlier.Name, earlier.Payload, cancellationToken);
                     }
 
                     return;
@@ -183,7 +193,7 @@ public sealed class WorkflowRunner(
             return RaiseResult.NotFound;
         }
 
-        if (row.GetString("Status") != RunStatuses.Waiting || row.GetString("WaitingFor") != name)
+        if (row.GetString("Status") != RunStatuses.Waiting || !WorkflowRunStore.WaitsFor(row.GetString("WaitingFor"), name))
         {
             return RaiseResult.NotWaiting;
         }

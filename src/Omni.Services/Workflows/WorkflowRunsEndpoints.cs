@@ -85,7 +85,7 @@ public sealed partial class WorkflowRunsEndpoints(OmniOptions options, WorkflowR
             return ApiError.NotFound($"no run '{runId}'");
         }
 
-        if (run.Status != RunStatuses.Waiting || run.WaitingFor != name)
+        if (run.Status != RunStatuses.Waiting || !WorkflowRunStore.WaitsFor(run.WaitingFor, name))
         {
             return ApiError.Conflict(NotWaiting(run, name));
         }
@@ -95,7 +95,7 @@ public sealed partial class WorkflowRunsEndpoints(OmniOptions options, WorkflowR
             RaiseResult.Delivered => Results.Json(new { run_id = runId, @event = name, delivered = true }, OmniJson.Options, statusCode: StatusCodes.Status202Accepted),
             RaiseResult.NotFound => ApiError.NotFound($"no run '{runId}'"),
             // The run moved on meanwhile, or its record still says waiting while its orchestration has ended.
-            _ => ApiError.Conflict(await FindAsync(call.Caller, runId, cancellationToken) is { } now && !(now.Status == RunStatuses.Waiting && now.WaitingFor == name)
+            _ => ApiError.Conflict(await FindAsync(call.Caller, runId, cancellationToken) is { } now && !(now.Status == RunStatuses.Waiting && WorkflowRunStore.WaitsFor(now.WaitingFor, name))
                 ? NotWaiting(now, name)
                 : $"run '{runId}' is no longer in progress, so it does not take '{name}'"),
         };

@@ -23,12 +23,17 @@ public sealed class WorkflowStartException(string code, string message) : Except
 /// </summary>
 public sealed class WorkflowStarts(WorkflowStore workflows, WorkflowRunStore runs, WorkflowRunInbox inbox, EventStore events)
 {
-    /// <summary>The workflows to start for <paramref name="evt"/>: the ones it triggers, or the one named <paramref name="workflowId"/>.</summary>
-    public static IEnumerable<WorkflowDefinition> Chosen(WorkflowCatalog catalog, OmniEvent evt, string? workflowId)
+    /// <summary>
+    /// The runs of <paramref name="evt"/>: the workflows it triggers in precedence order, each with the gate that stops it
+    /// (<see cref="WorkflowCatalog.Plan"/>), or the one named <paramref name="workflowId"/> (no trigger, no gate: the caller chose it).
+    /// </summary>
+    public static IEnumerable<WorkflowStart> Chosen(WorkflowCatalog catalog, OmniEvent evt, string? workflowId)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(evt);
-        return workflowId is null ? catalog.Match(evt) : catalog.EffectiveFor(evt.Instance).Where(d => d.Id == workflowId);
+        return workflowId is null
+            ? catalog.Plan(evt)
+            : catalog.EffectiveFor(evt.Instance).Where(d => d.Id == workflowId).Select(d => new WorkflowStart(d));
     }
 
     public async Task<WorkflowStartOutcome> StartAsync(Caller caller, string workflowId, string eventId, bool dryRun, CancellationToken cancellationToken)
@@ -46,7 +51,7 @@ public sealed class WorkflowStarts(WorkflowStore workflows, WorkflowRunStore run
         }
 
         var snapshot = await workflows.GetAsync(cancellationToken);
-        var definition = Chosen(snapshot.Catalog, evt, workflowId).FirstOrDefault()
+        var definition = Chosen(snapshot.Catalog, evt, workflowId).FirstOrDefault()?.Definition
             ?? throw new WorkflowStartException("not_found", $"no workflow '{workflowId}' is in effect on instance '{evt.Instance}'");
         var runId = WorkflowInterpreter.RunIdFor(definition, evt);
         var exists = await runs.FindAsync(evt.Instance, runId, cancellationToken) is not null;

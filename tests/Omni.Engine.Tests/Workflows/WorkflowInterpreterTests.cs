@@ -93,8 +93,9 @@ public class WorkflowInterpreterTests
     [Fact]
     public void MaxDecisions_ReplyPlaybook_CountsEveryStepsWorstCase()
     {
-        // Three single-provider action steps: (2 delay + 11 asks + 10 deferral timers + 1 wait) each, plus Complete.
-        Assert.Equal(1 + (3 * 24), WorkflowInterpreter.MaxDecisions(Seed("reply-to-direct-text")));
+        // Three single-provider action steps: (1 'when' read + 6 follow-up (2 signal waits, the rest of the delay, a read
+        // after each) + 11 asks + 10 deferral timers + 1 wait) each, plus Complete.
+        Assert.Equal(1 + (3 * 29), WorkflowInterpreter.MaxDecisions(Seed("reply-to-direct-text")));
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public class WorkflowInterpreterTests
         var steps = definition.AllSteps.OfType<ActionStep>().Count();
 
         Assert.True(chained > steps, "the seed's transcription step has a provider chain");
-        Assert.Equal(1 + (steps * (2 + WorkflowInterpreter.MaxGuardDefers + 1)) + (chained * (WorkflowInterpreter.MaxGuardDefers + 1)),
+        Assert.Equal(1 + (steps * (7 + WorkflowInterpreter.MaxGuardDefers + 1)) + (chained * (WorkflowInterpreter.MaxGuardDefers + 1)),
             WorkflowInterpreter.MaxDecisions(definition));
     }
 

@@ -90,6 +90,17 @@ internal sealed class Script
             call.ActionId.StartsWith("guard.", StringComparison.Ordinal) ? GuardVerdict.Continue() : WorkflowTestSupport.ToJson(new { text = "ok" }));
     }
 
+    private Func<DateTimeOffset, JsonElement> _conversation = _ => Omni.Engine.Conversations.ConversationState.Empty.ToJson();
+
+    /// <summary>What the host reads as the conversation's state at a time (default: an empty conversation).</summary>
+    public Script Conversation(Func<DateTimeOffset, Omni.Engine.Conversations.ConversationState> state)
+    {
+        _conversation = at => state(at).ToJson();
+        return this;
+    }
+
+    public JsonElement ConversationAt(DateTimeOffset at) => _conversation(at);
+
     public (string Name, TimeSpan After, JsonElement? Payload)? EventFor(string stepId, string name) =>
         _events.TryGetValue(stepId, out var e) && e.Name == name ? e : null;
 
@@ -137,9 +148,13 @@ internal sealed record Recording(IReadOnlyList<Decision> Decisions, RunHistory H
                     now = timer.FireAt > now ? timer.FireAt : now;
                     entry = new TimerFired(timer.StepId, now);
                     break;
-                case WaitForExternalEvent wait when script.EventFor(wait.StepId, wait.Name) is { } raised && now + raised.After < wait.Deadline:
+                case WaitForExternalEvent wait when wait.Names.Select(name => script.EventFor(wait.StepId, name)).FirstOrDefault(e => e is not null) is { } raised
+                                                    && now + raised.After < wait.Deadline:
                     now += raised.After;
-                    entry = new ExternalEventReceived(wait.StepId, now, wait.Name, raised.Payload);
+                    entry = new ExternalEventReceived(wait.StepId, now, raised.Name, raised.Payload);
+                    break;
+                case ReadConversation read:
+                    entry = new ConversationRead(read.StepId, now, script.ConversationAt(now));
                     break;
                 case WaitForExternalEvent wait:
                     now = wait.Deadline > now ? wait.Deadline : now;

@@ -158,8 +158,10 @@ public sealed class DurableWorkflowHost : IAsyncDisposable
             nameof(WorkflowOrchestrator.RunWorkflow), (context, _) => WorkflowOrchestrator.RunWorkflow(context));
         registry.AddActivityFunc<ActionActivityInput, JsonElement>(
             nameof(WorkflowOrchestrator.RunActionActivity), (_, input) => orchestrator.RunActionActivity(input, CancellationToken.None));
-        registry.AddActivityFunc<RunWaitInput, JsonElement?>(
+        registry.AddActivityFunc<RunWaitInput, ConversationSignal?>(
             nameof(WorkflowOrchestrator.RunWaitingActivity), (_, input) => orchestrator.RunWaitingActivity(input, CancellationToken.None));
+        registry.AddActivityFunc<ConversationReadInput, JsonElement>(
+            nameof(WorkflowOrchestrator.ReadConversationActivity), (_, input) => orchestrator.ReadConversationActivity(input, CancellationToken.None));
         registry.AddActivityFunc<RunCompleteInput>(
             nameof(WorkflowOrchestrator.CompleteRunActivity), (_, input) => orchestrator.CompleteRunActivity(input, CancellationToken.None));
     }

@@ -80,7 +80,7 @@ public sealed class WorkflowActivitiesTests(AzuriteFixture azurite)
                     if (await activities.WaitingAsync(
                             new RunWaitInput(evt.Instance, planned.RunId, evt.ConversationId, wait.StepId, wait.Name, wait.Deadline, evt), CancellationToken.None) is { } reply)
                     {
-                        history = history.Append(new ExternalEventReceived(wait.StepId, evt.ReceivedAt, wait.Name, reply));
+                        history = history.Append(new ExternalEventReceived(wait.StepId, evt.ReceivedAt, reply.Name, reply.Payload));
                         break;
                     }
 

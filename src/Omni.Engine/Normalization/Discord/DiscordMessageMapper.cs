@@ -43,7 +43,7 @@ internal static class DiscordMessageMapper
             ReplyToMessageId = ReplyTarget(message),
             OccurredAt = DiscordJson.Time(message.Str("timestamp")) ?? DiscordJson.SnowflakeTime(id),
         };
-        return created.WithContent(content);
+        return created.WithContent(content).WithMentions(context, message);
     }
 
     /// <summary>
@@ -99,7 +99,7 @@ internal static class DiscordMessageMapper
             TargetMessageId = id,
             OccurredAt = DiscordJson.Time(editedAt),
         };
-        return edit.WithContent(content);
+        return edit.WithContent(content).WithMentions(context, message);
     }
 
     /// <summary>
@@ -182,6 +182,10 @@ internal static class DiscordMessageMapper
             context.IsMe(sender),
             message.Id("guild_id") is not null || message.Id("lobby_id") is not null);
     }
+
+    /// <summary><c>mentions</c>: the user ids of the message's <c>mentions</c> (user objects); <c>mentions_me</c> when the bot is one.</summary>
+    private static OmniEvent WithMentions(this OmniEvent e, DiscordContext context, JsonElement message) =>
+        Mentions.With(e, DiscordJson.Ids(message.Arr("mentions")), context.IsMe);
 
     private static OmniEvent WithContent(this OmniEvent e, DiscordMessageContent content) =>
         e with

@@ -129,7 +129,7 @@ internal static class EvolutionMessageMapper
         DateTimeOffset? occurredAt,
         string? senderName,
         string? innerType) =>
-        EvolutionEventFactory.Create(envelope, content.Kind, content.ContentType, providerEventId, item, innerType) with
+        Mentions.With(EvolutionEventFactory.Create(envelope, content.Kind, content.ContentType, providerEventId, item, innerType) with
         {
             ProviderMessageId = providerMessageId,
             ConversationId = address.ConversationId,
@@ -152,7 +152,7 @@ internal static class EvolutionMessageMapper
             // For a poll vote, the kind's own detail is the selection.
             Status = content.PollSelection,
             OccurredAt = occurredAt,
-        };
+        }, content.MentionedJids, jid => jid == envelope.OwnerJid);
 
     private static readonly WaMessageContent Unrecognized =
         new() { Kind = EventKinds.Unknown, ContentType = ContentTypes.Unknown };

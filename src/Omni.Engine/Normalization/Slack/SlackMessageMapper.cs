@@ -37,7 +37,7 @@ internal static class SlackMessageMapper
         var user = item.NonBlank("user") ?? item.NonBlank("bot_id");
         var content = Content(item);
         var thread = item.NonBlank("thread_ts");
-        return SlackEventFactory.Create(context, envelope, EventKinds.Message, content.ContentType,
+        return Mentions.With(SlackEventFactory.Create(context, envelope, EventKinds.Message, content.ContentType,
             channel is not null && ts is not null ? channel + ":" + ts : null, subtype ?? content.Detail, item, Derive(item, content)) with
         {
             ProviderMessageId = ts,
@@ -54,7 +54,7 @@ internal static class SlackMessageMapper
             MediaFileName = content.File?.NonBlank("name"),
             MediaUrl = content.File?.NonBlank("url_private_download") ?? content.File?.NonBlank("url_private"),
             OccurredAt = SlackJson.Time(ts),
-        };
+        }, SlackJson.MentionedUserIds(content.Text), context.IsMe);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ internal static class SlackMessageMapper
         }
 
         var content = Content(message!.Value);
-        return SlackEventFactory.Create(context, envelope, EventKinds.MessageEdit, content.ContentType, null, "message_changed", item, Derive(message.Value, content)) with
+        return Mentions.With(SlackEventFactory.Create(context, envelope, EventKinds.MessageEdit, content.ContentType, null, "message_changed", item, Derive(message.Value, content)) with
         {
             ConversationId = channel,
             SenderHandle = user,
@@ -95,7 +95,7 @@ internal static class SlackMessageMapper
             Text = content.Text,
             TargetMessageId = target,
             OccurredAt = SlackJson.Time(message.Value.Obj("edited")?.NonBlank("ts") ?? item.NonBlank("event_ts") ?? item.NonBlank("ts")),
-        };
+        }, SlackJson.MentionedUserIds(content.Text), context.IsMe);
     }
 
     /// <summary><c>message_deleted</c> <c>{ deleted_ts, previous_message, channel }</c>: target = <c>deleted_ts</c>; Slack does not say who deleted it.</summary>

@@ -12,6 +12,13 @@ namespace Omni.Engine.Normalization.Telegram;
 internal sealed record TelegramContext(RawPayload Payload, long? UpdateId, string? UpdateType, string? BotUserId)
 {
     public bool IsMe(string? userId) => userId is not null && BotUserId is not null && string.Equals(userId, BotUserId, StringComparison.Ordinal);
+
+    /// <summary>The bot's username without the <c>@</c> (instance setting <c>BotUsername</c>), for <c>@username</c> mentions; null when unknown.</summary>
+    public string? BotUsername { get; init; }
+
+    /// <summary>A mention that names the bot: its user id, or <c>@</c> + its username (usernames are case-insensitive).</summary>
+    public bool IsMeMentioned(string handle) =>
+        IsMe(handle) || (BotUsername is not null && handle.StartsWith('@') && string.Equals(handle[1..], BotUsername, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>

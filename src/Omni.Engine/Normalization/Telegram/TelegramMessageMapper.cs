@@ -46,7 +46,7 @@ internal static class TelegramMessageMapper
             IsForwarded = IsForwarded(message),
             ReplyToMessageId = ReplyTarget(message),
             OccurredAt = message.Time("date"),
-        }).WithContent(content);
+        }).WithContent(content).WithMentions(context, content);
     }
 
     /// <summary>An edit: the message as it is now; <c>occurred_at</c> = <c>edit_date</c> (else the message's date).</summary>
@@ -65,7 +65,7 @@ internal static class TelegramMessageMapper
             ReplyToMessageId = ReplyTarget(message),
             TargetMessageId = message.Id("message_id"),
             OccurredAt = message.Time("edit_date") ?? message.Time("date"),
-        }).WithContent(content);
+        }).WithContent(content).WithMentions(context, content);
     }
 
     /// <summary>
@@ -159,6 +159,13 @@ internal static class TelegramMessageMapper
             .Text("forwarded_from_message_id", fromMessage)
             .Flag("author_is_bot", message.Obj("from")?.IsTrue("is_bot") ?? false);
     }
+
+    /// <summary>
+    /// <c>mentions</c>: the user ids of <c>text_mention</c> entities (the sender-handle form), then the <c>@username</c>s of
+    /// <c>mention</c> entities as written (a username names no id); <c>mentions_me</c> when one is the bot's id or username.
+    /// </summary>
+    private static OmniEvent WithMentions(this OmniEvent e, TelegramContext context, TelegramMessageContent content) =>
+        Mentions.With(e, content.MentionUserIds.Concat(content.Mentions), context.IsMeMentioned);
 
     private static OmniEvent WithContent(this OmniEvent e, TelegramMessageContent content) =>
         e with

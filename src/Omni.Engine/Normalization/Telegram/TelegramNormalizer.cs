@@ -20,6 +20,7 @@ namespace Omni.Engine.Normalization.Telegram;
 public sealed class TelegramNormalizer : IPayloadNormalizer
 {
     private readonly Func<string, string?>? _botUserIdOf;
+    private readonly Func<string, string?>? _botUsernameOf;
 
     public TelegramNormalizer()
         : this(null)
@@ -27,9 +28,11 @@ public sealed class TelegramNormalizer : IPayloadNormalizer
     }
 
     /// <param name="botUserIdOf">The bot user id of an instance (by instance name), or null when unknown.</param>
-    public TelegramNormalizer(Func<string, string?>? botUserIdOf)
+    /// <param name="botUsernameOf">The bot's username of an instance (for <c>@username</c> mentions), or null when unknown.</param>
+    public TelegramNormalizer(Func<string, string?>? botUserIdOf, Func<string, string?>? botUsernameOf = null)
     {
         _botUserIdOf = botUserIdOf;
+        _botUsernameOf = botUsernameOf;
     }
 
     public string Provider => TelegramEventFactory.Provider;
@@ -75,6 +78,7 @@ public sealed class TelegramNormalizer : IPayloadNormalizer
             }
 
             var botUserId = _botUserIdOf?.Invoke(payload.Instance) is { } id && !string.IsNullOrWhiteSpace(id) ? id.Trim() : null;
+            var botUsername = _botUsernameOf?.Invoke(payload.Instance) is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim().TrimStart('@') : null;
             var updateId = root.Prop("update_id") is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var value) ? value : (long?)null;
             var update = root.EnumerateObject().FirstOrDefault(p => p.Name != "update_id" && p.Value.ValueKind == JsonValueKind.Object);
             if (updateId is null || update.Value.ValueKind != JsonValueKind.Object)
@@ -83,7 +87,7 @@ public sealed class TelegramNormalizer : IPayloadNormalizer
                 return NormalizationResult.Ok([TelegramUpdateMapper.Unknown(context, root)]);
             }
 
-            return NormalizationResult.Ok([Dispatch(new TelegramContext(payload, updateId, update.Name, botUserId), update.Value)]);
+            return NormalizationResult.Ok([Dispatch(new TelegramContext(payload, updateId, update.Name, botUserId) { BotUsername = botUsername }, update.Value)]);
         }
     }
 

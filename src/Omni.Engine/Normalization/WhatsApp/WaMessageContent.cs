@@ -41,6 +41,9 @@ public sealed record WaMessageContent
     public string? PollSelection { get; init; }
 
     public bool IsForwarded { get; init; }
+
+    /// <summary>contextInfo.mentionedJid: the JIDs the message mentions (normalized), empty when none.</summary>
+    public IReadOnlyList<string> MentionedJids { get; init; } = [];
     public bool IsViewOnce { get; init; }
     public bool IsEphemeral { get; init; }
 

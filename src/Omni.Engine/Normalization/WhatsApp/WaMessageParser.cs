@@ -67,6 +67,7 @@ public static class WaMessageParser
             MediaUrl = mediaUrl,
             ReplyToMessageId = context.StanzaId ?? content.ReplyToMessageId,
             IsForwarded = context.IsForwarded || content.IsForwarded,
+            MentionedJids = context.MentionedJids,
             IsViewOnce = unwrapped.IsViewOnce || content.IsViewOnce,
             IsEphemeral = unwrapped.IsEphemeral || context.HasExpiration || content.IsEphemeral,
         };
@@ -324,15 +325,21 @@ public static class WaMessageParser
         };
 
     /// <summary>The parts of contextInfo that become event flags, from the content's own and the hoisted copy.</summary>
-    private readonly record struct ContextFlags(string? StanzaId, bool IsForwarded, bool HasExpiration)
+    private readonly record struct ContextFlags(string? StanzaId, bool IsForwarded, bool HasExpiration, IReadOnlyList<string> MentionedJids)
     {
         public static ContextFlags Read(JsonElement? own, JsonElement? hoisted) =>
             new(
                 StanzaId: own?.NonBlank("stanzaId") ?? hoisted?.NonBlank("stanzaId"),
+                MentionedJids: Mentioned(own) ?? Mentioned(hoisted) ?? [],
                 IsForwarded: Forwarded(own) || Forwarded(hoisted),
                 // Disappearing messages carry the chat's timer (seconds) in contextInfo.expiration. A
                 // disappearingMode block without an expiration only records who once changed the setting.
                 HasExpiration: own?.Int64("expiration") > 0 || hoisted?.Int64("expiration") > 0);
+
+        private static List<string>? Mentioned(JsonElement? contextInfo) =>
+            contextInfo?.Arr("mentionedJid") is { } jids
+                ? [.. jids.EnumerateArray().Where(j => j.ValueKind == JsonValueKind.String).Select(j => WaJid.Normalize(j.GetString())).OfType<string>()]
+                : null;
 
         private static bool Forwarded(JsonElement? contextInfo) =>
             contextInfo is { } context && (context.IsTrue("isForwarded") || context.Int64("forwardingScore") > 0);

@@ -43,6 +43,9 @@ public static class EventFields
         ["occurred_at"] = e => e.OccurredAt,
         ["received_at"] = e => e.ReceivedAt,
         ["raw_blob"] = e => e.RawBlob,
+        ["participants"] = e => e.Participants ?? [],
+        ["mentions"] = e => e.Mentions ?? [],
+        ["mentions_me"] = e => e.MentionsMe,
 
         // A run's event may be a large event's bounded view (EventLimits): its text is then cut, and these say so.
         ["text_truncated"] = e => e.TextTruncated ?? false,

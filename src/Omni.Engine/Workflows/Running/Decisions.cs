@@ -8,6 +8,7 @@ namespace Omni.Engine.Workflows.Running;
 [JsonDerivedType(typeof(CallActivity), "call_activity")]
 [JsonDerivedType(typeof(StartTimer), "start_timer")]
 [JsonDerivedType(typeof(WaitForExternalEvent), "wait_for_external_event")]
+[JsonDerivedType(typeof(ReadConversation), "read_conversation")]
 [JsonDerivedType(typeof(Complete), "complete")]
 public abstract record Decision;
 
@@ -37,7 +38,21 @@ public sealed record StartTimer(string StepId, DateTimeOffset FireAt, string Pur
 /// Wait for the external event <see cref="Name"/>, raced against a durable timer for <see cref="Deadline"/>: append
 /// <see cref="ExternalEventReceived"/> if the event wins, <see cref="TimerFired"/> if the deadline does (cancel the loser).
 /// </summary>
-public sealed record WaitForExternalEvent(string StepId, string Name, DateTimeOffset Deadline) : Decision;
+public sealed record WaitForExternalEvent(string StepId, string Name, DateTimeOffset Deadline) : Decision
+{
+    /// <summary>More events that end the wait as well (a follow-up waiting for <c>contact_replied</c> and <c>we_replied</c>); null for one.</summary>
+    public IReadOnlyList<string>? AlsoNames { get; init; }
+
+    /// <summary><see cref="Name"/> and <see cref="AlsoNames"/>: the first of them to arrive ends the wait.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Names => AlsoNames is { Count: > 0 } also ? [Name, .. also] : [Name];
+}
+
+/// <summary>
+/// Read the run's conversation state (<see cref="Conversations.ConversationState"/>) now, for a condition of
+/// <see cref="StepId"/> that reads <c>conversation</c>; then append <see cref="ConversationRead"/> with it.
+/// </summary>
+public sealed record ReadConversation(string StepId) : Decision;
 
 /// <summary>The run is over. <see cref="Steps"/> is the audit trail: every step reached, in order.</summary>
 public sealed record Complete(string Outcome, string? Reason, string Summary, IReadOnlyList<StepOutcome> Steps) : Decision;

@@ -15,6 +15,7 @@ namespace Omni.Engine.Workflows.Running;
 [JsonDerivedType(typeof(ActivityFailed), "activity_failed")]
 [JsonDerivedType(typeof(TimerFired), "timer_fired")]
 [JsonDerivedType(typeof(ExternalEventReceived), "external_event_received")]
+[JsonDerivedType(typeof(ConversationRead), "conversation_read")]
 public abstract record HistoryEntry(string StepId, DateTimeOffset At);
 
 /// <summary>The step's action returned <see cref="Output"/> from <see cref="Provider"/> after <see cref="Attempts"/> attempts.</summary>
@@ -31,6 +32,9 @@ public sealed record TimerFired(string StepId, DateTimeOffset At) : HistoryEntry
 /// <summary>The external event the step was waiting for arrived.</summary>
 public sealed record ExternalEventReceived(string StepId, DateTimeOffset At, string Name, JsonElement? Payload = null)
     : HistoryEntry(StepId, At);
+
+/// <summary>The conversation's state as the host read it for a condition of the step (<see cref="ReadConversation"/>), recorded so replays decide the same.</summary>
+public sealed record ConversationRead(string StepId, DateTimeOffset At, JsonElement State) : HistoryEntry(StepId, At);
 
 /// <summary>The ordered history of one run. Immutable: <see cref="Append"/> returns a new history.</summary>
 public sealed class RunHistory

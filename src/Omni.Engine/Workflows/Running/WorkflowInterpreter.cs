@@ -30,6 +30,60 @@ public static class WorkflowInterpreter
                && evt.EventKind is EventKinds.Message or EventKinds.Reaction or EventKinds.PollVote;
     }
 
+    /// <summary>
+    /// The external event a follow-up races its timer against when its <c>unless</c> reads <c>we_replied</c> (or
+    /// <c>conversation</c>): an outbound message in the run's conversation, whoever sent it (a workflow's reply, the owner
+    /// writing from their phone), sets <c>we_replied</c>.
+    /// </summary>
+    public const string WeRepliedEvent = "we_replied";
+
+    /// <summary>True when <paramref name="evt"/> is a message the instance's own account sent in its conversation (<see cref="WeRepliedEvent"/>).</summary>
+    public static bool IsOurReply(OmniEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return evt.FromMe && evt.ConversationId is not null && evt.EventKind == EventKinds.Message;
+    }
+
+    /// <summary>
+    /// The conversation signal <paramref name="evt"/> raises to the runs waiting in its conversation:
+    /// <see cref="ContactRepliedEvent"/>, <see cref="WeRepliedEvent"/>, or null.
+    /// </summary>
+    public static string? SignalOf(OmniEvent evt) =>
+        IsContactReply(evt) ? ContactRepliedEvent : IsOurReply(evt) ? WeRepliedEvent : null;
+
+    /// <summary>True for the names of conversation signals, which the hosts raise themselves.</summary>
+    public static bool IsSignal(string name) => name is ContactRepliedEvent or WeRepliedEvent;
+
+    /// <summary>
+    /// The signals a follow-up with <paramref name="unless"/> waits for: <c>we_replied</c> when it reads <c>we_replied</c>;
+    /// <c>contact_replied</c> when it reads <c>replied</c> / <c>contact_replied</c>, or nothing of ours (as before
+    /// <c>we_replied</c> existed); both when it reads <c>conversation</c> (either side writing changes it).
+    /// </summary>
+    public static IReadOnlyList<string> SignalsOf(WorkflowExpression unless)
+    {
+        ArgumentNullException.ThrowIfNull(unless);
+        var ours = unless.Reads(WeRepliedEvent);
+        var state = unless.Reads(ConversationName);
+        var signals = new List<string>();
+        if (state || unless.Reads(RepliedName) || unless.Reads(ContactRepliedEvent) || !ours)
+        {
+            signals.Add(ContactRepliedEvent);
+        }
+
+        if (ours || state)
+        {
+            signals.Add(WeRepliedEvent);
+        }
+
+        return signals;
+    }
+
+    /// <summary>The name conditions read the conversation's state by: <c>conversation.awaiting_reply</c>, ….</summary>
+    public const string ConversationName = "conversation";
+
+    /// <summary><c>replied</c>: the contact replied (the name kept from before <c>we_replied</c>; <c>contact_replied</c> says the same).</summary>
+    public const string RepliedName = "replied";
+
     /// <summary>The payload of <see cref="ContactRepliedEvent"/>: <c>{"event_id": ...}</c> of the reply.</summary>
     public static JsonElement ContactRepliedPayload(OmniEvent evt)
     {
@@ -61,10 +115,17 @@ public static class WorkflowInterpreter
     {
         ArgumentNullException.ThrowIfNull(definition);
         var bound = 1;
-        foreach (var step in definition.AllSteps.OfType<ActionStep>())
+        foreach (var step in definition.AllSteps)
         {
-            var providers = Math.Max(step.Providers.Count, 1);
-            bound += 2 + ((MaxGuardDefers + 1) * providers) + MaxGuardDefers + 1;
+            if (step is not ActionStep action)
+            {
+                bound += 1; // a conversation read for its condition
+                continue;
+            }
+
+            // a conversation read for 'when'; a follow-up: a wait per signal, the rest of the delay, a read after each of those
+            var providers = Math.Max(action.Providers.Count, 1);
+            bound += 1 + 6 + ((MaxGuardDefers + 1) * providers) + MaxGuardDefers + 1;
         }
 
         return bound;
@@ -98,7 +159,8 @@ public static class WorkflowInterpreter
         private int _cursor;
         private DateTimeOffset _clock;
         private JsonElement? _output;
-        private bool? _replied;
+        private IReadOnlyCollection<string>? _received;
+        private JsonElement? _conversation;
 
         public Run(WorkflowDefinition definition, OmniEvent evt, RunHistory history)
         {
@@ -148,6 +210,11 @@ public static class WorkflowInterpreter
             switch (step)
             {
                 case StopStep stop:
+                    if (ReadFor(stop.Id, stop.When) is { } readStop)
+                    {
+                        return (readStop, null);
+                    }
+
                     if (stop.When is null || stop.When.Evaluate(this))
                     {
                         Record(stop.Id, null, StepStatuses.Stopped, null, 0, [], stop.Reason);
@@ -158,6 +225,11 @@ public static class WorkflowInterpreter
                     return (null, After(stop));
                 case BranchStep branch:
                 {
+                    if (ReadFor(branch.Id, branch.If) is { } readBranch)
+                    {
+                        return (readBranch, null);
+                    }
+
                     var taken = branch.If.Evaluate(this);
                     Record(branch.Id, null, StepStatuses.Completed, null, 0, [], taken ? "then" : "else", output: JsonSerializer.SerializeToElement(new { branch = taken ? "then" : "else" }));
                     var list = taken ? branch.Then : branch.Else;
@@ -179,6 +251,11 @@ public static class WorkflowInterpreter
 
         private Decision? PerformAction(ActionStep step)
         {
+            if (ReadFor(step.Id, step.When) is { } read)
+            {
+                return read;
+            }
+
             if (step.When is not null && !step.When.Evaluate(this))
             {
                 Record(step.Id, step.Action, StepStatuses.Skipped, null, 0, [], "when is false");
@@ -347,20 +424,27 @@ public static class WorkflowInterpreter
                 return null;
             }
 
-            var replied = false;
+            var signals = SignalsOf(step.Unless);
+            var received = new List<string>();
             while (true)
             {
                 var entry = Peek(step.Id);
                 switch (entry)
                 {
                     case null:
-                        return new PendingDecision(replied
+                        var remaining = signals.Where(name => !received.Contains(name)).ToList();
+                        return new PendingDecision(remaining.Count == 0
                             ? new StartTimer(step.Id, fireAt, StartTimer.FollowUp)
-                            : new WaitForExternalEvent(step.Id, ContactRepliedEvent, fireAt));
-                    case ExternalEventReceived { Name: ContactRepliedEvent } when !replied:
+                            : new WaitForExternalEvent(step.Id, remaining[0], fireAt) { AlsoNames = remaining.Count > 1 ? remaining[1..] : null });
+                    case ExternalEventReceived received1 when signals.Contains(received1.Name) && !received.Contains(received1.Name):
                         Consume(entry);
-                        replied = true;
-                        if (Unless(step, replied))
+                        received.Add(received1.Name);
+                        if (Unless(step, received, out var skipped) is { } readAfterSignal)
+                        {
+                            return new PendingDecision(readAfterSignal);
+                        }
+
+                        if (skipped)
                         {
                             return null;
                         }
@@ -368,31 +452,71 @@ public static class WorkflowInterpreter
                         continue;
                     case TimerFired:
                         Consume(entry);
-                        Unless(step, replied);
-                        return null;
+                        return Unless(step, received, out _) is { } readAfterTimer ? new PendingDecision(readAfterTimer) : null;
                     default:
-                        throw Mismatch(entry, $"'{ContactRepliedEvent}' or the follow-up timer of step '{step.Id}'");
+                        throw Mismatch(entry, $"{string.Join(" or ", signals.Where(name => !received.Contains(name)).Select(name => $"'{name}'"))} or the follow-up timer of step '{step.Id}'");
                 }
             }
         }
 
-        private bool Unless(ActionStep step, bool replied)
+        /// <summary>
+        /// Evaluates the follow-up's <c>unless</c> with the signals <paramref name="received"/> so far; true → the step is
+        /// recorded skipped. Returns a <see cref="ReadConversation"/> to make first when it reads the conversation's state.
+        /// </summary>
+        private ReadConversation? Unless(ActionStep step, List<string> received, out bool skipped)
         {
-            _replied = replied;
+            skipped = false;
+            if (ReadFor(step.Id, step.Unless) is { } read)
+            {
+                return read;
+            }
+
+            _received = received;
             try
             {
                 if (step.Unless!.Evaluate(this))
                 {
-                    Record(step.Id, step.Action, StepStatuses.Skipped, null, 0, [], replied ? "unless: the contact replied" : "unless is true");
-                    return true;
+                    var detail = received.Count == 0 ? "unless is true"
+                        : received.Count == 1 && received.Contains(ContactRepliedEvent) ? "unless: the contact replied"
+                        : received.Count == 1 ? "unless: we replied"
+                        : "unless: the contact and we replied";
+                    Record(step.Id, step.Action, StepStatuses.Skipped, null, 0, [], detail);
+                    skipped = true;
                 }
 
-                return false;
+                return null;
             }
             finally
             {
-                _replied = null;
+                _received = null;
             }
+        }
+
+        /// <summary>
+        /// Before <paramref name="condition"/> of step <paramref name="stepId"/> is evaluated: when it reads the
+        /// conversation's state, consumes the recorded read (or asks the host for one). Every such evaluation reads afresh.
+        /// </summary>
+        private ReadConversation? ReadFor(string stepId, WorkflowExpression? condition)
+        {
+            if (condition is null || !condition.Reads(ConversationName))
+            {
+                return null;
+            }
+
+            var entry = Peek(stepId);
+            if (entry is null)
+            {
+                return new ReadConversation(stepId);
+            }
+
+            if (entry is not ConversationRead read)
+            {
+                throw Mismatch(entry, $"the conversation's state for step '{stepId}'");
+            }
+
+            Consume(entry);
+            _conversation = read.State;
+            return null;
         }
 
         private CallActivity Call(ActionStep step, string? provider, IReadOnlyList<string> fallbacks)
@@ -529,8 +653,14 @@ public static class WorkflowInterpreter
                 case "output" when _output is not null:
                     value = _output;
                     return true;
-                case "replied" when _replied is not null:
-                    value = _replied;
+                case RepliedName or ContactRepliedEvent when _received is not null:
+                    value = _received.Contains(ContactRepliedEvent);
+                    return true;
+                case WeRepliedEvent when _received is not null:
+                    value = _received.Contains(WeRepliedEvent);
+                    return true;
+                case ConversationName when _conversation is not null:
+                    value = _conversation;
                     return true;
                 default:
                     return EventFields.TryRead(_event, name, out value);

@@ -6,12 +6,13 @@ namespace Omni.Services.Connections.Telegram;
 
 /// <summary>
 /// The engine's <see cref="TelegramNormalizer"/> told each instance's bot user id (for <c>from_me</c>): the instance's
-/// <c>BotUserId</c>, else the numeric prefix of its <c>BotToken</c>.
+/// <c>BotUserId</c>, else the numeric prefix of its <c>BotToken</c>; and its <c>BotUsername</c> (for <c>mentions_me</c>).
 /// </summary>
 public sealed class TelegramInstanceNormalizer(OmniOptions options) : IPayloadNormalizer
 {
-    private readonly TelegramNormalizer _inner = new(instance =>
-        options.Instances.TryGetValue(instance, out var settings) ? BotUserIdOf(settings) : null);
+    private readonly TelegramNormalizer _inner = new(
+        instance => options.Instances.TryGetValue(instance, out var settings) ? BotUserIdOf(settings) : null,
+        instance => options.Instances.TryGetValue(instance, out var settings) ? settings.BotUsername : null);
 
     public string Provider => _inner.Provider;
 
