@@ -27,10 +27,11 @@ public sealed class RegistryApiTests(AzuriteFixture azurite)
         Assert.Contains(connections[3].GetProperty("setup").EnumerateArray(), s => s.GetString()!.Contains("chat:write", StringComparison.Ordinal));
 
         var categories = registry.GetProperty("categories").EnumerateArray().ToList();
-        Assert.Equal(["guard", "transform", "route", "validate", "persist", "meta"], categories.Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(["guard", "transform", "route", "validate", "persist", "meta", "workflow"], categories.Select(c => c.GetProperty("id").GetString()));
         Assert.Contains("route.forward.cross_channel", categories[2].GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
         Assert.Empty(categories[2].GetProperty("not_available").EnumerateArray());
-        Assert.Equal(["persist.tagging"], categories[4].GetProperty("not_available").EnumerateArray().Select(a => a.GetString()));
+        Assert.Empty(categories[4].GetProperty("not_available").EnumerateArray());
+        Assert.Equal(["workflow.smart_decision"], categories[6].GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
 
         var actions = (await host.GetJsonAsync("/api/registry/actions")).GetProperty("actions");
         Assert.Equal(actions.GetRawText(), registry.GetProperty("actions").GetRawText());

@@ -51,7 +51,6 @@ public sealed class WorkflowsApiTests(AzuriteFixture azurite)
 
     [Theory]
     [InlineData("unknown_action", "  - id: a\n    action: route.teleport\n", 7, 13)]
-    [InlineData("action_not_available", "  - id: a\n    action: route.forward.cross_channel\n    with: { channel: slack, to: C0123 }\n", 7, 13)]
     [InlineData("condition_syntax", "  - id: a\n    action: route.reply\n    when: \"from_me &&\"\n    with: { text: hi }\n", 8, 0)]
     [InlineData("cycle", "  - id: first\n    action: meta.analytics.log\n    with: { name: a }\n  - id: second\n    action: meta.analytics.log\n    with: { name: b }\n    next: first\n", 12, 11)]
     public async Task Put_InvalidYaml_400WithLinePreciseErrorsAndNothingStored(string code, string steps, int line, int column)
@@ -232,9 +231,9 @@ public sealed class WorkflowsApiTests(AzuriteFixture azurite)
         });
 
         var agent = actions.Single(a => a.GetProperty("id").GetString() == "route.agent.default");
-        Assert.Equal(["text", "agent", "model"], agent.GetProperty("outputs").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal(["text", "agent", "model", "history"], agent.GetProperty("outputs").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
         Assert.Equal("string", agent.GetProperty("output_schema").GetProperty("properties").GetProperty("text").GetProperty("type").GetString());
-        Assert.Equal(["text", "agent", "model"], agent.GetProperty("output_schema").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["text", "agent", "model", "history"], agent.GetProperty("output_schema").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
 
         var guard = actions.Single(a => a.GetProperty("id").GetString() == "guard.rate_limit");
         var reason = guard.GetProperty("outputs").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "reason");

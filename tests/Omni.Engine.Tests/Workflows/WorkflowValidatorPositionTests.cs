@@ -99,7 +99,7 @@ public class WorkflowValidatorPositionTests
 
     [Theory]
     [InlineData("steps.first.status == 'completed'")]
-    [InlineData("steps['first'].output.text != ''")]
+    [InlineData("steps['first'].output.name != ''")]
     [InlineData("steps.first != null")]
     [InlineData("steps['first'] != null")]
     [InlineData("sender in list('vip') && text matches '^a'")]

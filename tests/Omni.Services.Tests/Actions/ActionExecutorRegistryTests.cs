@@ -36,7 +36,7 @@ public sealed class ActionExecutorRegistryTests(AzuriteFixture azurite)
         Assert.Equal(
             [
                 "guard.allowlist", "guard.blocklist", "guard.contact_override", "guard.debounce", "guard.denylist", "guard.rate_limit", "guard.self_route",
-                "meta.analytics.log", "meta.notify.webhook", "persist.summary", "persist.tagging", "route.agent.default", "route.escalate.human",
+                "meta.analytics.log", "meta.notify.webhook", "persist.summary", "persist.tagging", "route.agent.default", "route.escalate.human", "route.forward.cross_channel",
                 "route.reply", "transform.describe.image", "transform.describe.video", "transform.stt.audio", "transform.translate", "validate.safety",
                 "workflow.smart_decision",
             ],

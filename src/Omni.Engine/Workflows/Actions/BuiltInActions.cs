@@ -220,7 +220,7 @@ public static class BuiltInActions
     public static ActionDescriptor RouteAgentDefault { get; } = new()
     {
         Id = "route.agent.default",
-        Description = "Asks an agent for an answer to the event (does not send it). Output: {text, agent, model}.",
+        Description = "Asks an agent for an answer to the event (does not send it). Output: {text, agent, model, history}.",
         Parameters =
         [
             ParameterDescriptor.Text("agent", "The agent to ask.", defaultValue: "default"),
@@ -234,6 +234,7 @@ public static class BuiltInActions
             new OutputField("text", OutputType.Text, "The agent's answer."),
             new OutputField("agent", OutputType.Text, "The agent that answered."),
             new OutputField("model", OutputType.Text, "The model that answered."),
+            new OutputField("history", OutputType.WholeNumber, "How many of the person's earlier messages (every channel) the agent was given; 0 unless the history parameter asks for them."),
         ],
     };
 
@@ -281,6 +282,7 @@ public static class BuiltInActions
             new OutputField("conversation_id", OutputType.Text, "The conversation it was sent to."),
             new OutputField("identity_id", OutputType.Text, "The person it was sent to, when addressed by identity.", Always: false),
             new OutputField("status", OutputType.Text, "The provider's delivery status (when it gives one).", Always: false),
+            .. EffectUnknown,
         ],
     };
 
