@@ -3,7 +3,6 @@ using Omni.Services.Actions;
 using Omni.Services.Actions.Safety;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Omni.Services.Tests.Actions;
 
