@@ -3,8 +3,12 @@ using Omni.Engine.Workflows.Actions;
 using Omni.Services.Actions;
 using Omni.Services.Actions.Agents;
 using Omni.Services.Actions.Guards;
+using Omni.Services.Actions.Meta;
 using Omni.Services.Actions.Notify;
+using Omni.Services.Actions.Persist;
+using Omni.Services.Actions.Safety;
 using Omni.Services.Actions.Speech;
+using Omni.Services.Actions.Text;
 using Omni.Services.Actions.Vision;
 using Omni.Services.Connections;
 using Omni.Services.Tests.Support;
@@ -22,15 +26,28 @@ namespace Omni.Services.Tests.Actions;
 [Collection(UsesAzurite.Name)]
 public sealed class ActionOutputContractTests(AzuriteFixture azurite)
 {
+    private static readonly string[] Branches = ["reply: an ordinary question we can answer", "escalate: angry, legal or a refund"];
+
     [Fact]
     public async Task EveryExecutor_OutputsOnlyDeclaredFields()
     {
-        await using var host = await ActionsHost.StartAsync(azurite);
+        await using var host = await ActionsHost.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Omni:Agents:decider:Endpoint"] = ActionsHost.ServerUrl + "/decider/v1",
+            ["Omni:Agents:decider:ApiKey"] = "sk-decider",
+            ["Omni:Agents:decider:Model"] = "gpt-4o-mini",
+        });
+        await host.Storage.EnsureCreatedAsync();
         Providers.ServeVoiceNote(host);
         Providers.ServeImage(host);
+        Providers.ServeVideo(host);
         Providers.Transcribe(host, Providers.GroqPath, "manda o relatório amanhã");
         Providers.Chat(host, Providers.ChatPath, "Tudo ótimo!");
         Providers.Chat(host, "/qwen/v1/chat/completions", "A cat on a sofa.");
+        Providers.Chat(host, "/openai/v1/chat/completions", """{"text":"I'll arrive at five.","source_language":"pt"}""");
+        Providers.Chat(host, "/decider/v1/chat/completions", """{"branch":"escalate","reason":"The customer threatens legal action."}""");
+        Moderation.Moderate(host, Moderation.OpenAiPath, Moderation.OpenAiAnswer(flagged: true), inputContaining: "hurt");
+        Moderation.Moderate(host, Moderation.OpenAiPath, Moderation.OpenAiAnswer(flagged: false), inputContaining: "five");
         Evolution.AnswerSendText(host);
         host.Server.Given(Request.Create().WithPath("/hooks/*")).RespondWith(Response.Create().WithStatusCode(204));
 
@@ -59,10 +76,21 @@ public sealed class ActionOutputContractTests(AzuriteFixture azurite)
         await Run(ContactOverrideGuard.Id, text, new { label = "vip", handles = new[] { "5511000000000@s.whatsapp.net" } });
         await Run(SpeechToTextExecutor.Id, host.MediaEvent("audio", Providers.VoicePath, "audio/ogg"), providers: ["groq"]);
         await Run(DescribeImageExecutor.Id, host.MediaEvent("image", Providers.ImagePath, "image/jpeg"), providers: ["qwen-vl"]);
+        await Run(DescribeVideoExecutor.Id, host.MediaEvent("video", Providers.VideoPath, "video/mp4"), providers: ["qwen-vl"]);
+        await Run(TranslateExecutor.Id, text, new { to = "en" }, providers: ["groq"]);
+        await Run(SafetyExecutor.Id, text, new { text = "I know where you live and I will hurt you." }, providers: ["openai"]);
+        await Run(SafetyExecutor.Id, text, new { text = "See you at five!" }, providers: ["openai"]);
+        await Run(SmartDecisionExecutor.Id, text, new { branches = Branches, fallback = "reply", agent = "decider" });
+        await Run(SmartDecisionExecutor.Id, text, new { branches = Branches, fallback = "reply" }); // the default agent answers prose: the fallback
+        await Run(PersistSummaryExecutor.Id, text, new { text = "Ana asked for the invoice." });
+        await Run(PersistSummaryExecutor.Id, text with { OccurredAt = text.ReceivedAt.AddHours(-1) }, new { text = "Older." }, runId: "run-older");
+        await Run(PersistTaggingExecutor.Id, text, new { tags = new[] { "VIP", "lead" } });
+        await Run(AnalyticsLogExecutor.Id, text, new { name = "replied", tags = new[] { "vip" } });
         await Run(AgentChatExecutor.Id, text);
         await Run(RouteReplyExecutor.Id, text, new { text = "Olá!" }, runId: "run-reply");
         await Run(EscalateHumanExecutor.Id, text, new { reason = "asked for a person" }, runId: "run-escalate");
         await Run(NotifyWebhookExecutor.Id, text, new { url = host.Url + "/hooks/crm?token=abc" }, runId: "run-notify");
+        await Run(ForwardCrossChannelExecutor.Id, text, new { instance = ActionsHost.Instance, to = "5511999990003@s.whatsapp.net" }, runId: "run-forward");
 
         var problems = new List<string>();
         foreach (var (actionId, output) in outputs)
@@ -72,6 +100,12 @@ public sealed class ActionOutputContractTests(AzuriteFixture azurite)
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // The runs above reach the outcomes they are there for (each shape of output is checked).
+        bool[] Flags(string actionId, string field) => [.. outputs.Where(o => o.ActionId == actionId).Select(o => o.Output.GetProperty(field).GetBoolean())];
+        Assert.Equal([true, false], Flags(SafetyExecutor.Id, "flagged"));
+        Assert.Equal([false, true], Flags(SmartDecisionExecutor.Id, "fell_back"));
+        Assert.Equal([true, false], Flags(PersistSummaryExecutor.Id, "stored"));
 
         // Every executor the host registers ran above: a new one must be added here, so its declaration is checked too.
         var registered = host.Registry.ActionIds.Order(StringComparer.Ordinal).ToList();

@@ -2,7 +2,6 @@ using Omni.Services.Actions;
 using Omni.Services.Actions.Vision;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Omni.Services.Tests.Actions;
 
@@ -10,21 +9,14 @@ namespace Omni.Services.Tests.Actions;
 [Collection(UsesAzurite.Name)]
 public sealed class DescribeVideoTests(AzuriteFixture azurite)
 {
-    private const string VideoPath = "/media/clip.mp4";
+    private const string VideoPath = Providers.VideoPath;
     private const string QwenPath = "/qwen/v1/chat/completions";
-
-    /// <summary>The start of an MP4 (an <c>ftyp</c> box, brand isom).</summary>
-    private static readonly byte[] VideoBytes = [0x00, 0x00, 0x00, 0x20, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6F, 0x6D, 0x00, 0x00, 0x02, 0x00];
-
-    private static void ServeVideo(ActionsHost host) =>
-        host.Server.Given(Request.Create().WithPath(VideoPath).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "video/mp4").WithBody(VideoBytes));
 
     [Fact]
     public async Task DescribeVideo_SendsPromptAndVideoAsDataUri_ReturnsDescription()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        ServeVideo(host);
+        Providers.ServeVideo(host);
         Providers.Chat(host, QwenPath, "A dog catches a frisbee on a beach.");
 
         var outcome = await host.Executor<DescribeVideoExecutor>().ExecuteAsync(ActionsHost.Invocation(DescribeVideoExecutor.Id,
@@ -38,7 +30,7 @@ public sealed class DescribeVideoTests(AzuriteFixture azurite)
         Assert.Equal("text", parts[0].GetProperty("type").GetString());
         Assert.Equal(DescribeVideoExecutor.DefaultPrompt + " Answer in the language with ISO 639-1 code 'en'.", parts[0].GetProperty("text").GetString());
         Assert.Equal("video_url", parts[1].GetProperty("type").GetString());
-        Assert.Equal("data:video/mp4;base64," + Convert.ToBase64String(VideoBytes), parts[1].GetProperty("video_url").GetProperty("url").GetString());
+        Assert.Equal("data:video/mp4;base64," + Convert.ToBase64String(Providers.VideoBytes), parts[1].GetProperty("video_url").GetProperty("url").GetString());
         Assert.Equal("A dog catches a frisbee on a beach.", outcome.OutputString("text"));
         Assert.Equal("qwen-vl", outcome.OutputString("provider"));
     }
@@ -58,7 +50,7 @@ public sealed class DescribeVideoTests(AzuriteFixture azurite)
     public async Task DescribeVideo_ProviderRejectsTheVideo_PermanentSoTheChainMovesOn()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        ServeVideo(host);
+        Providers.ServeVideo(host);
         host.Server.Given(Request.Create().WithPath(QwenPath).UsingPost()).RespondWith(
             Providers.Error(400, "The video file is too long or its format is not supported.", "invalid_request_error", "InvalidParameter"));
 
@@ -71,7 +63,7 @@ public sealed class DescribeVideoTests(AzuriteFixture azurite)
     public async Task DescribeVideo_Chain_LocalUnconfigured_QwenDescribes()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        ServeVideo(host);
+        Providers.ServeVideo(host);
         Providers.Chat(host, QwenPath, "Someone waves at the camera.");
 
         var outcome = await host.Chains.RunAsync(host.Executor<DescribeVideoExecutor>(), ActionsHost.Invocation(DescribeVideoExecutor.Id,

@@ -3,7 +3,6 @@ using Omni.Services.Actions;
 using Omni.Services.Actions.Safety;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Omni.Services.Tests.Actions;
 
@@ -11,7 +10,7 @@ namespace Omni.Services.Tests.Actions;
 [Collection(UsesAzurite.Name)]
 public sealed class SafetyTests(AzuriteFixture azurite)
 {
-    private const string OpenAiPath = "/v1/moderations";
+    private const string OpenAiPath = Moderation.OpenAiPath;
     private const string MistralPath = "/mistral/v1/moderations";
     private const string Draft = "I know where you live and I will hurt you.";
 
@@ -21,34 +20,6 @@ public sealed class SafetyTests(AzuriteFixture azurite)
         ["Omni:Providers:mistral:ApiKey"] = "mistral-key",
     };
 
-    /// <summary>OpenAI's answer for <c>omni-moderation-latest</c>.</summary>
-    private static object OpenAiModeration(bool flagged) => new
-    {
-        id = "modr-0d9740456c391e43c445bf0f010940c7",
-        model = "omni-moderation-latest",
-        results = new[]
-        {
-            new
-            {
-                flagged,
-                categories = new Dictionary<string, bool>
-                {
-                    ["harassment"] = flagged, ["harassment/threatening"] = flagged, ["sexual"] = false, ["hate"] = false, ["hate/threatening"] = false,
-                    ["illicit"] = false, ["illicit/violent"] = false, ["self-harm/intent"] = false, ["self-harm/instructions"] = false,
-                    ["self-harm"] = false, ["sexual/minors"] = false, ["violence"] = flagged, ["violence/graphic"] = false,
-                },
-                category_scores = new Dictionary<string, double>
-                {
-                    ["harassment"] = flagged ? 0.8189 : 0.0001, ["harassment/threatening"] = flagged ? 0.8 : 0.0, ["violence"] = flagged ? 0.9223 : 0.0,
-                },
-                category_applied_input_types = new Dictionary<string, string[]> { ["harassment"] = ["text"], ["violence"] = ["text"] },
-            },
-        },
-    };
-
-    private static void Moderate(ActionsHost host, string path, object answer) =>
-        host.Server.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(answer));
-
     private static ActionInvocation Check(object parameters, string provider = "openai") =>
         ActionsHost.Invocation(SafetyExecutor.Id, ActionsHost.TextEvent(), parameters).WithProvider(provider);
 
@@ -56,7 +27,7 @@ public sealed class SafetyTests(AzuriteFixture azurite)
     public async Task Safety_FlaggedText_StopVerdictWithTheFlaggingCategories()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        Moderate(host, OpenAiPath, OpenAiModeration(flagged: true));
+        Moderation.Moderate(host, OpenAiPath, Moderation.OpenAiAnswer(flagged: true));
 
         var outcome = await host.Executor<SafetyExecutor>().ExecuteAsync(Check(new { text = Draft }), CancellationToken.None);
 
@@ -76,7 +47,7 @@ public sealed class SafetyTests(AzuriteFixture azurite)
     public async Task Safety_CleanText_ContinueVerdict()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        Moderate(host, OpenAiPath, OpenAiModeration(flagged: false));
+        Moderation.Moderate(host, OpenAiPath, Moderation.OpenAiAnswer(flagged: false));
 
         var outcome = await host.Executor<SafetyExecutor>().ExecuteAsync(Check(new { text = "See you at five!" }), CancellationToken.None);
 
@@ -89,7 +60,7 @@ public sealed class SafetyTests(AzuriteFixture azurite)
     public async Task Safety_OnlyNamedCategoriesBlock_OtherFlagsPass()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        Moderate(host, OpenAiPath, OpenAiModeration(flagged: true));
+        Moderation.Moderate(host, OpenAiPath, Moderation.OpenAiAnswer(flagged: true));
 
         var outcome = await host.Executor<SafetyExecutor>().ExecuteAsync(Check(new { text = Draft, categories = new[] { "sexual/minors", "self-harm" } }),
             CancellationToken.None);
@@ -102,7 +73,7 @@ public sealed class SafetyTests(AzuriteFixture azurite)
     public async Task Safety_MistralAnswerWithoutFlagged_TrueCategoryBlocks()
     {
         await using var mistral = await ActionsHost.StartAsync(azurite, WithMistral);
-        Moderate(mistral, MistralPath, new
+        Moderation.Moderate(mistral, MistralPath, new
         {
             id = "4d71ae510af942108ef7344f903e2b88",
             model = "mistral-moderation-2411",
@@ -146,7 +117,7 @@ public sealed class SafetyTests(AzuriteFixture azurite)
         await using var both = await ActionsHost.StartAsync(azurite, WithMistral);
         both.Server.Given(Request.Create().WithPath(OpenAiPath).UsingPost())
             .RespondWith(Providers.Error(503, "The engine is currently overloaded, please try again later", "server_error"));
-        Moderate(both, MistralPath, new
+        Moderation.Moderate(both, MistralPath, new
         {
             id = "m1", model = "mistral-moderation-2411",
             results = new[] { new { categories = new Dictionary<string, bool> { ["pii"] = false, ["selfharm"] = false } } },
@@ -164,7 +135,7 @@ public sealed class SafetyTests(AzuriteFixture azurite)
     public async Task Safety_AnswerNotAModerationResult_Permanent()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        Moderate(host, OpenAiPath, new { id = "modr-1", model = "omni-moderation-latest", results = Array.Empty<object>() });
+        Moderation.Moderate(host, OpenAiPath, new { id = "modr-1", model = "omni-moderation-latest", results = Array.Empty<object>() });
 
         var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<SafetyExecutor>().ExecuteAsync(Check(new { text = Draft }),
             CancellationToken.None));

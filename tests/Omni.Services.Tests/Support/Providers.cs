@@ -11,6 +11,7 @@ public static class Providers
     public const string ChatPath = "/v1/chat/completions";
     public const string VoicePath = "/media/voice.ogg";
     public const string ImagePath = "/media/photo.jpg";
+    public const string VideoPath = "/media/clip.mp4";
 
     /// <summary>The start of a real Ogg/Opus voice note ("OggS" capture pattern, OpusHead); enough to check bytes travel unchanged.</summary>
     public static readonly byte[] VoiceBytes =
@@ -19,6 +20,9 @@ public static class Providers
     /// <summary>A JPEG's start (SOI + JFIF APP0).</summary>
     public static readonly byte[] ImageBytes = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01];
 
+    /// <summary>The start of an MP4 (an <c>ftyp</c> box, brand isom).</summary>
+    public static readonly byte[] VideoBytes = [0x00, 0x00, 0x00, 0x20, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6F, 0x6D, 0x00, 0x00, 0x02, 0x00];
+
     public static void ServeVoiceNote(ActionsHost host) =>
         host.Server.Given(Request.Create().WithPath(VoicePath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "audio/ogg").WithBody(VoiceBytes));
@@ -26,6 +30,10 @@ public static class Providers
     public static void ServeImage(ActionsHost host) =>
         host.Server.Given(Request.Create().WithPath(ImagePath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/jpeg").WithBody(ImageBytes));
+
+    public static void ServeVideo(ActionsHost host) =>
+        host.Server.Given(Request.Create().WithPath(VideoPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "video/mp4").WithBody(VideoBytes));
 
     /// <summary>Whisper's <c>verbose_json</c> answer (Groq and OpenAI share it; Groq adds <c>x_groq</c>).</summary>
     public static object VerboseTranscription(string text, string language = "portuguese") => new
