@@ -142,6 +142,14 @@ public sealed class WorkflowPrecedenceTests(AzuriteFixture azurite) : IDisposabl
             Assert.Equal("group message without a mention", by.GetProperty("reason").GetString());
             Assert.Empty(stopped.GetProperty("audit").EnumerateArray());
         }
+
+        // The explain trace says the same: nothing acted, and why the lower workflows did not run.
+        var eventId = (await host.ListEventsAsync()).Single(e => e.GetProperty("text").GetString() == "bom dia grupo").GetProperty("event_id").GetString();
+        var explanation = await host.GetJsonAsync($"/api/events/{eventId}/explain");
+        Assert.Equal("did_not_act", explanation.GetProperty("verdict").GetString());
+        var sentences = string.Join('\n', explanation.GetProperty("sentences").EnumerateArray().Select(x => x.GetString()));
+        Assert.Contains("stopped by workflow 'ignore-unmentioned-groups'", sentences, StringComparison.Ordinal);
+        Assert.Contains("group message without a mention", sentences, StringComparison.Ordinal);
     }
 
     [Fact]
