@@ -37,6 +37,7 @@ public class ExpressionBoundaryTests
         ["tags"] = new[] { "a", "b" },
         ["word"] = "abc",
         ["nothing"] = null,
+        ["set"] = new HashSet<string> { "a" },
     };
 
     private static bool Eval(string source) => WorkflowExpression.Parse(source).Evaluate(new Context(Names));
@@ -154,6 +155,7 @@ public class ExpressionBoundaryTests
     [InlineData("t == '2026-11-23T20:00:00.000Z'", true)]
     [InlineData("'a' in tags", true)]
     [InlineData("'c' in tags", false)]
+    [InlineData("'a' in set", true)]
     [InlineData("'a' in word", false)]
     [InlineData("2 in arr", true)]
     [InlineData("3 in arr", false)]
@@ -202,6 +204,22 @@ public class ExpressionBoundaryTests
         Assert.Equal("""{"k":1}""", ExpressionEvaluator.ToText(Names["obj"]));
         Assert.Equal("2026-11-23T20:00:00.000Z", ExpressionEvaluator.ToText(Names["t"]));
     }
+
+    private sealed record UnknownNode(int Offset) : ExpressionNode(Offset);
+
+    [Fact]
+    public void Evaluate_NodesAndOperatorsItDoesNotKnow_Refused()
+    {
+        var context = new Context(Names);
+        Assert.Equal("unsupported expression node UnknownNode",
+            Assert.Throws<ExpressionException>(() => ExpressionEvaluator.Evaluate(new UnknownNode(0), context)).Message);
+        var odd = new BinaryNode((BinaryOperator)99, new LiteralNode(1.0, 0), new LiteralNode(1.0, 0), 0);
+        Assert.Equal("unsupported operator 99", Assert.Throws<ExpressionException>(() => ExpressionEvaluator.Evaluate(odd, context)).Message);
+    }
+
+    [Fact]
+    public void ToText_OtherValues_TheirOwnText() =>
+        Assert.Equal("https://a.example/", ExpressionEvaluator.ToText(new Uri("https://a.example/")));
 
     [Fact]
     public void Evaluate_NullArguments_Refused()
