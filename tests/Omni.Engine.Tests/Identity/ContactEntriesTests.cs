@@ -32,6 +32,26 @@ public class ContactEntriesTests
     public void Canonical_OtherChannels_TrimmedAndExact(string entry, string? expected) => Assert.Equal(expected, ContactEntries.Canonical(Channels.Discord, entry));
 
     [Fact]
+    public void Canonical_AtMost256Characters()
+    {
+        Assert.Equal(new string('1', 256), ContactEntries.Canonical(Channels.Discord, new string('1', 256)));
+        Assert.Null(ContactEntries.Canonical(Channels.Discord, new string('1', 257)));
+    }
+
+    [Theory]
+    [InlineData("U0123\u0001ABC")]
+    [InlineData("U0123ABC\u007f")]
+    [InlineData("\u0000")]
+    public void Canonical_AnyControlCharacter_Refused(string entry) => Assert.Null(ContactEntries.Canonical(Channels.Discord, entry));
+
+    [Fact]
+    public void Keys_NullEvent_ThrowsNamingTheArgument()
+    {
+        Assert.Equal("evt", Assert.Throws<ArgumentNullException>(() => ContactEntries.SenderKeys(null!)).ParamName);
+        Assert.Equal("evt", Assert.Throws<ArgumentNullException>(() => ContactEntries.ConversationKeys(null!)).ParamName);
+    }
+
+    [Fact]
     public void Keys_SenderIsHandleAndIdentity_ConversationIsTheChat()
     {
         var evt = new OmniEvent

@@ -16,6 +16,42 @@ public class NameFoldingTests
     [InlineData("Ølaf Çelik", "olaf celik")]
     [InlineData(null, "")]
     public void Fold_IgnoresCaseAccentsAndSpacing(string? name, string folded) => Assert.Equal(folded, NameFolding.Fold(name));
+
+    [Theory]
+    [InlineData("Jose\u0301", "jose")] // non-spacing mark (decomposed accent)
+    [InlineData("N\u0303u\u0308", "nu")]
+    [InlineData("\u0915\u093e", "\u0915")] // spacing combining mark (Devanagari vowel sign aa)
+    [InlineData("A\u20dd", "a")] // enclosing mark (combining enclosing circle)
+    public void Fold_DropsEveryKindOfCombiningMark(string name, string folded) => Assert.Equal(folded, NameFolding.Fold(name));
+
+    [Theory]
+    [InlineData("\u00c0", "a")] // À: the first character of the Latin table
+    [InlineData("\u0233", "y")] // ȳ: the table's last letter with a base letter
+    [InlineData("\u024e", "\u024f")] // Ɏ: in the table without a base letter, lower-cased as it is
+    [InlineData("\u0250", "\u0250")] // ɐ: the first character after the table, lower-cased as it is
+    [InlineData("\u00bf", "\u00bf")] // ¿: the character just before the table
+    public void Fold_LatinTableBounds(string name, string folded) => Assert.Equal(folded, NameFolding.Fold(name));
+
+    [Theory]
+    [InlineData("\u00c6\u00e6", "aeae")] // Ææ
+    [InlineData("\u0152\u0153", "oeoe")] // Œœ
+    [InlineData("\u00d8\u00f8", "oo")] // Øø
+    [InlineData("\u00d0\u00f0", "dd")] // Ðð
+    [InlineData("\u00de\u00fe", "thth")] // Þþ
+    [InlineData("\u0141\u0142", "ll")] // Łł
+    [InlineData("\u0131", "i")] // ı
+    [InlineData("\u00df", "ss")] // ß
+    public void Fold_LettersWithoutADecomposition_SpelledOut(string name, string folded) => Assert.Equal(folded, NameFolding.Fold(name));
+}
+
+public class HandleKeyTests
+{
+    [Fact]
+    public void ToString_ChannelAndHandle_WithTheInstanceOnlyWhenScoped()
+    {
+        Assert.Equal("whatsapp:5511999990001@s.whatsapp.net", new HandleKey(Channels.WhatsApp, "5511999990001@s.whatsapp.net").ToString());
+        Assert.Equal("slack:U0ANA@demo-slack", new HandleKey(Channels.Slack, "U0ANA", "demo-slack").ToString());
+    }
 }
 
 public class HandleRulesTests

@@ -75,4 +75,83 @@ public class PreferredChannelRulesTests
     [Fact]
     public void TwoWayAt_IsTheEarlierOfTheLastMessagesBothWays() =>
         Assert.Equal(T0.AddMinutes(3), Exchange(Channels.WhatsApp, "demo", "x", 3, 9).TwoWayAt);
+
+    [Fact]
+    public void Choose_NullLists_ThrowNamingTheArgument()
+    {
+        Assert.Equal("exchanges", Assert.Throws<ArgumentNullException>(() => PreferredChannelRules.Choose(Channels.Slack, null!, [Slack])).ParamName);
+        Assert.Equal("handles", Assert.Throws<ArgumentNullException>(() => PreferredChannelRules.Choose(Channels.Slack, [], null!)).ParamName);
+    }
+
+    [Fact]
+    public void Choose_TwoWayExchangesCompletedAtTheSameTime_TheOrdinallyFirstInstanceWins()
+    {
+        var chosen = PreferredChannelRules.Choose(null,
+        [
+            Exchange(Channels.Slack, "demo-slack-b", "D0MOM", 10, 20),
+            Exchange(Channels.Slack, "demo-slack-a", "D0MOM", 10, 20),
+            Exchange(Channels.Slack, "demo-slack-c", "D0MOM", 10, 20),
+        ], [Slack]);
+
+        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.RecentExchange, "demo-slack-a", "D0MOM", T0.AddMinutes(10)), chosen);
+    }
+
+    [Fact]
+    public void Choose_TwoWayExchangesOnOneInstanceCompletedAtTheSameTime_TheOrdinallyFirstConversationWins()
+    {
+        var chosen = PreferredChannelRules.Choose(null,
+        [
+            Exchange(Channels.Slack, "demo-slack", "D0MOM2", 10, 20),
+            Exchange(Channels.Slack, "demo-slack", "D0MOM1", 10, 20),
+            Exchange(Channels.Slack, "demo-slack", "D0MOM3", 10, 20),
+        ], [Slack]);
+
+        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.RecentExchange, "demo-slack", "D0MOM1", T0.AddMinutes(10)), chosen);
+    }
+
+    [Fact]
+    public void Choose_ExplicitChannelWithOnlyConversationsTheyStarted_TheNewestNonGroupOneWithAnInboundMessageOnThatChannel()
+    {
+        var chosen = PreferredChannelRules.Choose(Channels.Slack,
+        [
+            Exchange(Channels.Slack, "demo-slack", "D0OLD", 10, null),
+            Exchange(Channels.Slack, "demo-slack", "D0NEW", 30, null),
+            Exchange(Channels.Slack, "demo-slack", "D0MID", 20, null),
+            // Newer, but a group, another channel, or one where only we wrote: none is a conversation they started with us.
+            Exchange(Channels.Slack, "demo-slack", "C0GROUP", 90, null, isGroup: true),
+            Exchange(Channels.Discord, "demo-discord", "900000000000000001", 90, null),
+            new ExchangeCandidate(Channels.Slack, "demo-slack", "D0OURS", false, null, T0.AddMinutes(90)),
+        ], [Slack]);
+
+        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.Explicit, "demo-slack", "D0NEW"), chosen);
+    }
+
+    [Fact]
+    public void Choose_ExplicitChannelWithConversationsTheyStartedAtTheSameTime_TheOrdinallyFirstInstanceWins()
+    {
+        var chosen = PreferredChannelRules.Choose(Channels.Slack,
+        [
+            Exchange(Channels.Slack, "demo-slack-b", "D0B", 30, null),
+            Exchange(Channels.Slack, "demo-slack-a", "D0A", 30, null),
+            Exchange(Channels.Slack, "demo-slack-c", "D0C", 30, null),
+        ], [Slack]);
+
+        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.Explicit, "demo-slack-a", "D0A"), chosen);
+    }
+
+    [Fact]
+    public void Choose_ExplicitChannelWhereTheyOnlyWroteInAGroup_NoRoute()
+    {
+        var chosen = PreferredChannelRules.Choose(Channels.Slack, [Exchange(Channels.Slack, "demo-slack", "C0GROUP", 30, 40, isGroup: true)], [Slack]);
+
+        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.Explicit), chosen);
+    }
+
+    [Theory]
+    [InlineData("demo", "D0MOM", true)]
+    [InlineData("demo", null, false)]
+    [InlineData(null, "D0MOM", false)]
+    [InlineData(null, null, false)]
+    public void HasRoute_NeedsBothTheInstanceAndTheConversation(string? instance, string? conversation, bool hasRoute) =>
+        Assert.Equal(hasRoute, new PreferredChannel(Channels.Slack, PreferredChannel.Explicit, instance, conversation).HasRoute);
 }

@@ -45,4 +45,32 @@ public class TelegramSecretTokenAuthenticationTests
     [Fact]
     public void IsValidSecretToken_AtMost256() =>
         Assert.False(TelegramSecretTokenAuthentication.IsValidSecretToken(new string('a', 257)));
+
+    [Fact]
+    public void Verify_MatchingHeader_OkReasonNamesTheScheme()
+    {
+        var result = TelegramSecretTokenAuthentication.Verify(Secret, Secret);
+
+        Assert.Equal((true, "telegram secret token"), (result.IsAuthenticated, result.Reason));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Verify_NoConfiguredSecret_ReasonSaysNoneIsConfigured(string? configured)
+    {
+        var result = TelegramSecretTokenAuthentication.Verify(configured, Secret);
+
+        Assert.Equal((false, "no webhook secret is configured for this instance"), (result.IsAuthenticated, result.Reason));
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(255, true)]
+    [InlineData(256, true)]
+    [InlineData(0, false)]
+    [InlineData(257, false)]
+    public void IsValidSecretToken_LengthFrom1To256Inclusive(int length, bool valid) =>
+        Assert.Equal(valid, TelegramSecretTokenAuthentication.IsValidSecretToken(new string('a', length)));
 }
