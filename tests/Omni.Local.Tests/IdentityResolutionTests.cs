@@ -242,9 +242,10 @@ public sealed class IdentityResolutionTests(AzuriteFixture azurite)
         var events = (await host.ListEventsAsync()).Where(e => e.GetProperty("text").GetString() != "warm").ToList();
         Assert.Equal(n, events.Count);
         Assert.Equal(3, events.Select(e => e.GetProperty("identity_id").GetString()).Distinct().Count());
-        // Each event's own transaction and nothing else: every sender (and the LID paired with the first), conversation
-        // summary and counter shard is cached.
-        Assert.Equal(n, tableOps);
+        // The events' transactions and nothing else: every sender (and the LID paired with the first), conversation
+        // summary and counter shard is cached. Events stored at the same time share a transaction (group commit), so
+        // there are at most n; one identity operation per event would make it at least n more.
+        Assert.InRange(tableOps, 1, n);
     }
 
     private static OmniEvent Event(int i, string sender, string lid) => new()

@@ -34,20 +34,12 @@ public sealed class CatalogStore(
     private readonly int _shardBase = Random.Shared.Next(ShardGroups) * ShardsPerProcess;
     private int _nextShard;
 
-    public async ValueTask<AggregateWrite?> PrepareAsync(OmniEvent e, string partition, CancellationToken cancellationToken)
-    {
-        var key = $"{RowPrefix}{TableKeys.Part(e.Shape ?? "-")}|{TableKeys.Escape(e.EventKind)}|{TableKeys.Escape(e.ContentType)}|";
-        var lease = await LeaseShardAsync(partition, key, cancellationToken);
-        try
-        {
-            return lease.Write(Increment(lease.Current, e.Shape, e.EventKind, e.ContentType, e.EventId, e.ReceivedAt, reason: null, e.NormalizerVersion ?? 0));
-        }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
-    }
+    public ValueTask<IReadOnlyList<AggregateWrite>> PrepareAsync(IReadOnlyList<OmniEvent> events, string partition, CancellationToken cancellationToken) =>
+        AggregateRows.WriteEachAsync(events,
+            e => $"{RowPrefix}{TableKeys.Part(e.Shape ?? "-")}|{TableKeys.Escape(e.EventKind)}|{TableKeys.Escape(e.ContentType)}|",
+            key => LeaseShardAsync(partition, key, cancellationToken),
+            (current, ofShape) => ofShape.Aggregate(current,
+                (row, e) => Increment(row, e.Shape, e.EventKind, e.ContentType, e.EventId, e.ReceivedAt, reason: null, e.NormalizerVersion ?? 0))!);
 
     /// <summary>Counts a quarantined payload under its reason class (call once per new dead letter).</summary>
     public async Task RecordQuarantineAsync(string instance, string provider, string ingestId, string reason, DateTimeOffset seenAt,

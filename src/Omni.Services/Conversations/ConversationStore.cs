@@ -20,30 +20,20 @@ public sealed class ConversationStore(OmniStorage storage, AggregateRows rows) :
     /// <summary>An instance with more conversations than this lists the most recent ones the read reached.</summary>
     public const int MaxListed = 20_000;
 
-    public async ValueTask<AggregateWrite?> PrepareAsync(OmniEvent e, string partition, CancellationToken cancellationToken)
-    {
-        if (!ConversationSummary.Counts(e))
-        {
-            return null;
-        }
-
-        var lease = await rows.AcquireAsync(partition, RowPrefix + TableKeys.Part(e.ConversationId!), cancellationToken);
-        try
-        {
-            var next = ConversationSummary.Apply(Read(lease.Current), e);
-            return lease.Write(new TableEntity
+    public ValueTask<IReadOnlyList<AggregateWrite>> PrepareAsync(IReadOnlyList<OmniEvent> events, string partition, CancellationToken cancellationToken) =>
+        AggregateRows.WriteEachAsync(events,
+            e => ConversationSummary.Counts(e) ? RowPrefix + TableKeys.Part(e.ConversationId!) : null,
+            rowKey => rows.AcquireAsync(partition, rowKey, cancellationToken),
+            (current, ofRow) =>
             {
-                ["ConversationId"] = next.ConversationId,
-                ["LastEventAt"] = next.LastEventAt,
-                ["Summary"] = JsonSerializer.Serialize(next, OmniJson.Options),
+                var next = ofRow.Aggregate(Read(current), ConversationSummary.Apply)!;
+                return new TableEntity
+                {
+                    ["ConversationId"] = next.ConversationId,
+                    ["LastEventAt"] = next.LastEventAt,
+                    ["Summary"] = JsonSerializer.Serialize(next, OmniJson.Options),
+                };
             });
-        }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>The instance's conversations, most recently active first.</summary>
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string instance, CancellationToken cancellationToken)

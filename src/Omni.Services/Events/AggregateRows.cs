@@ -13,8 +13,11 @@ namespace Omni.Services.Events;
 /// </summary>
 public interface IEventAggregate
 {
-    /// <summary>The row write this event needs, holding that row's lease until disposed; null when it needs none.</summary>
-    ValueTask<AggregateWrite?> PrepareAsync(OmniEvent e, string partition, CancellationToken cancellationToken);
+    /// <summary>
+    /// The row writes these new events of one partition need (one per row they touch, with all of that row's events folded
+    /// in), each holding its row's lease until disposed; none when they need none.
+    /// </summary>
+    ValueTask<IReadOnlyList<AggregateWrite>> PrepareAsync(IReadOnlyList<OmniEvent> events, string partition, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -43,6 +46,41 @@ public sealed class AggregateRows(OmniStorage storage)
     {
         var slot = SlotFor(partition, rowKey);
         return slot.Gate.Wait(0, CancellationToken.None) ? await LoadAsync(slot, partition, rowKey, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// One write per row the events touch: the events grouped by <paramref name="keyOf"/> (null: the event touches no
+    /// row), each group's row leased by <paramref name="lease"/> and folded by <paramref name="fold"/> from its current
+    /// state. On failure the leases taken so far are released.
+    /// </summary>
+    public static async ValueTask<IReadOnlyList<AggregateWrite>> WriteEachAsync(IReadOnlyList<OmniEvent> events, Func<OmniEvent, string?> keyOf,
+        Func<string, Task<AggregateLease>> lease, Func<TableEntity?, IReadOnlyList<OmniEvent>, TableEntity> fold)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var writes = new List<AggregateWrite>();
+        try
+        {
+            foreach (var group in events.Select(e => (Key: keyOf(e), Event: e)).Where(x => x.Key is not null).GroupBy(x => x.Key!, x => x.Event, StringComparer.Ordinal))
+            {
+                var leased = await lease(group.Key);
+                try
+                {
+                    writes.Add(leased.Write(fold(leased.Current, [.. group])));
+                }
+                catch
+                {
+                    leased.Dispose();
+                    throw;
+                }
+            }
+
+            return writes;
+        }
+        catch
+        {
+            writes.ForEach(w => w.Dispose());
+            throw;
+        }
     }
 
     private Slot SlotFor(string partition, string rowKey)

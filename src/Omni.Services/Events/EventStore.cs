@@ -10,7 +10,8 @@ namespace Omni.Services.Events;
 
 /// <summary>
 /// Events in Table Storage. One partition per instance holds, for each event, its canonical row and its index rows,
-/// written in one transaction of insert-if-absent actions (sent by <see cref="TableBatchWriter"/>, which allocates a
+/// written in one transaction of insert-if-absent actions (shared with the instance's other events stored at the same
+/// time: <see cref="EventCommits"/>) (sent by <see cref="TableBatchWriter"/>, which allocates a
 /// fraction of what <c>SubmitTransactionAsync</c> does): a redelivered webhook, a retried queue message or a replay
 /// hits 409 and changes nothing. The event id names its instance (<see cref="EventKey.InstanceOf"/>), so a lookup by id
 /// is a point read: one storage operation per event, written or read.
@@ -36,6 +37,8 @@ namespace Omni.Services.Events;
 /// </summary>
 public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate> aggregates)
 {
+    private readonly EventCommits _commits = new(storage, [.. aggregates]);
+
     /// <summary>Table string properties hold 64 KiB (32K UTF-16 chars); stay well below.</summary>
     public const int MaxInlineJsonChars = 30_000;
 
@@ -46,8 +49,6 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     private const string KindPrefix = "k|";
     private const string IdentityPrefix = "i|";
     private const string TagPrefix = "tag|";
-
-    private const int MaxConflictRetries = 10;
 
     /// <summary>Writes the event unless it exists. Returns false when it was already stored (a duplicate).</summary>
     public Task<bool> TryAddAsync(OmniEvent e, CancellationToken cancellationToken) => TryAddAsync(e, null, cancellationToken);
@@ -61,7 +62,7 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
     /// <summary>
     /// As above, and upserts <paramref name="marker"/> (a row of the event's partition: the payload's ingest marker,
     /// <see cref="Reconcile.IngestMarkers"/>) in the same transaction, at no extra storage operation. It is written only
-    /// if the event is new: a duplicate's transaction fails as a whole.
+    /// if the event is new. Events of the same instance stored concurrently share transactions (<see cref="EventCommits"/>).
     /// </summary>
     public async Task<bool> TryAddAsync(OmniEvent e, NormalizeTiming? timing, TableEntity? marker, CancellationToken cancellationToken)
     {
@@ -102,85 +103,14 @@ public sealed class EventStore(OmniStorage storage, IEnumerable<IEventAggregate>
             rowKeys.Add($"{IdentityPrefix}{TableKeys.Part(e.IdentityId)}|{sortKey}|{e.EventId}");
         }
 
-        var eventActions = rowKeys
+        var rows = rowKeys
             .Select((rk, i) => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partition, rk, view, json, blobName, i == 0 ? timing : null, canonical: i == 0)))
             .ToList();
-        for (var attempt = 1; ; attempt++)
-        {
-            var writes = new List<AggregateWrite>();
-            var actions = eventActions;
-            try
-            {
-                foreach (var aggregate in aggregates)
-                {
-                    if (await aggregate.PrepareAsync(view, partition, cancellationToken) is { } write)
-                    {
-                        writes.Add(write);
-                    }
-                }
-
-                actions = [.. eventActions, .. writes.Select(w => w.Action)];
-                if (marker is not null)
-                {
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, marker)); // last: never the 409
-                }
-
-                // Checks the limits before sending (Azurite accepts some transactions the service would refuse).
-                var etags = await storage.Transactions.SubmitAsync(storage.Events.Name, actions, cancellationToken);
-                for (var i = 0; i < writes.Count; i++)
-                {
-                    writes[i].Committed(etags[eventActions.Count + i]);
-                }
-
-                return true;
-            }
-            catch (RequestFailedException ex) when (TableLimits.IsPermanent(ex))
-            {
-                // Bounded rows should never get here; if one does, say which row and what in it, for the quarantine's reason.
-                var index = (ex as TableTransactionFailedException)?.FailedTransactionActionIndex;
-                var entity = index is { } i && i < actions.Count ? actions[i].Entity as TableEntity : null;
-                throw new StorageLimitException(
-                    $"Table Storage refused the event's transaction ({ex.ErrorCode}){(entity is null ? "" : ": " + TableLimits.Describe(entity))}", ex);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                var failed = (ex as TableTransactionFailedException)?.FailedTransactionActionIndex;
-                if (failed is { } index && index < eventActions.Count)
-                {
-                    return false; // an event row exists: this event was stored before
-                }
-
-                if (failed is null && await ExistsAsync(partition, e.EventId, cancellationToken))
-                {
-                    return false;
-                }
-
-                // An aggregate row changed under us (another process, or a row created concurrently): read it again.
-                foreach (var (write, i) in writes.Select((w, i) => (w, i)))
-                {
-                    if (failed is null || failed == eventActions.Count + i)
-                    {
-                        write.Invalidate();
-                    }
-                }
-
-                if (attempt >= MaxConflictRetries)
-                {
-                    throw;
-                }
-            }
-            finally
-            {
-                foreach (var write in writes)
-                {
-                    write.Dispose();
-                }
-            }
-        }
+        return await _commits.CommitAsync(new PendingEvent(e.EventId, partition, view, rows, marker), cancellationToken);
     }
 
-    private async Task<bool> ExistsAsync(string partition, string eventId, CancellationToken cancellationToken) =>
-        (await storage.Events.GetEntityIfExistsAsync<TableEntity>(partition, CanonicalPrefix + eventId, ["RowKey"], cancellationToken)).HasValue;
+    /// <summary>The canonical row's key of an event (its idempotency guard).</summary>
+    internal static string CanonicalRowKey(string eventId) => CanonicalPrefix + eventId;
 
     /// <summary>The whole event (from the oversize blob when it has one), or null.</summary>
     public async Task<OmniEvent?> GetAsync(string eventId, CancellationToken cancellationToken) =>
