@@ -29,6 +29,9 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
     private const int KillAfterAcks = 60;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    /// <summary>The drain's limit in all, however steady its progress.</summary>
+    private static readonly TimeSpan MaxDrain = TimeSpan.FromMinutes(4);
+
     [Fact]
     public async Task Crash_HostKilledMidLoad_NothingLostNothingDoubled()
     {
@@ -229,9 +232,15 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
         return events;
     }
 
+    /// <summary>
+    /// Polls until <paramref name="condition"/> holds. It fails when the state (its text) has not moved for
+    /// <see cref="Bound"/>, or after <see cref="MaxDrain"/> in all: a loaded machine drains slower, a stuck drain not at all.
+    /// </summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, OmniProcess host, string what)
     {
-        var deadline = DateTime.UtcNow + Bound;
+        var started = DateTime.UtcNow;
+        var stalledAfter = started + Bound;
+        string? seen = null;
         while (true)
         {
             var value = await probe();
@@ -240,9 +249,16 @@ public sealed class CrashTests(AzuriteFixture azurite, ITestOutputHelper output)
                 return value;
             }
 
-            if (DateTime.UtcNow > deadline)
+            var now = DateTime.UtcNow;
+            if (value?.ToString() != seen)
             {
-                Assert.Fail($"timed out after {Bound} waiting for {what}: {value}\n{host.Output}");
+                seen = value?.ToString();
+                stalledAfter = now + Bound;
+            }
+
+            if (now > stalledAfter || now - started > MaxDrain)
+            {
+                Assert.Fail($"waited {(now - started).TotalSeconds:F0} s for {what} (no progress for {Bound}, or over {MaxDrain} in all): {value}\n{host.Output}");
             }
 
             await Task.Delay(250);
