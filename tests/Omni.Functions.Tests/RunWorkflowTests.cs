@@ -147,6 +147,30 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunWorkflow_AgentAnswers429WithRetryAfter_RetryWaitsWhatTheProviderAskedNotTheShorterBackoff()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite, [ShortRetryReply]);
+        host.Server.AnswerSendText();
+        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WillSetStateTo("up")
+            .RespondWith(Providers.Error(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded").WithHeader("retry-after", "3"));
+        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(Providers.ChatCompletion("Tudo ótimo, e você?")));
+
+        var run = Assert.Single(await host.IngestAsync(Providers.Text("Oi, tudo bem?")));
+        var done = await host.CompletionAsync(run.RunId);
+
+        Assert.Equal(RunOutcomes.Completed, done.Outcome);
+        var calls = host.Server.Requests(Providers.ChatPath);
+        Assert.Equal(2, calls.Count);
+        var waited = calls[1].RequestMessage!.DateTime - calls[0].RequestMessage!.DateTime;
+        Assert.True(waited >= TimeSpan.FromMilliseconds(2900), $"the retry came {waited.TotalMilliseconds:F0} ms after the 429: Retry-After said 3 s (the step's first_delay is 1 s)");
+        var audited = await host.RunAsync(run.RunId);
+        Assert.Equal([("ask-agent", "failed", 1), ("ask-agent", "completed", 2), ("reply", "completed", 1)], audited.Audit.Select(a => (a.StepId, a.Status, a.Attempts)));
+        Assert.Contains("HTTP 429", audited.Audit[0].Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("[retry after", audited.Audit[0].Error, StringComparison.Ordinal); // the carrier stays between activity and orchestrator
+    }
+
+    [Fact]
     public async Task RunWorkflow_AgentAlways503_RetriedUpToMaxAttemptsThenRunFails()
     {
         await using var host = await DurableWorkflowHost.StartAsync(azurite, [ShortRetryReply]);

@@ -161,6 +161,48 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AgentAnswers429WithRetryAfter_OfflineRetryTimerWaitsWhatTheProviderAsked_NotTheStepsBackoff()
+    {
+        using var server = WireMock.Server.WireMockServer.Start();
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/message/sendText/evo-demo").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { id = "3EB0SENT000002" }, status = "PENDING" }));
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WillSetStateTo("up")
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithHeader("retry-after", "120")
+                .WithBodyAsJson(new { error = new { message = "Rate limit reached for requests", type = "requests", code = "rate_limit_exceeded" } }));
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WhenStateIs("up")
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new
+            {
+                id = "chatcmpl-2", @object = "chat.completion", created = 1764000000, model = "gpt-4o-mini",
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = "Claro!" }, finish_reason = "stop" } },
+            }));
+        var settings = new Dictionary<string, string?>
+        {
+            [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = server.Urls[0],
+            [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
+            [$"Omni:Instances:{OmniHost.Instance}:EvolutionInstance"] = "evo-demo",
+            ["Omni:Agents:default:Endpoint"] = server.Urls[0] + "/v1",
+            ["Omni:Agents:default:ApiKey"] = "sk-agent",
+            ["Omni:Agents:default:Model"] = "gpt-4o-mini",
+        };
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764000030));
+        await using var host = await OmniHost.StartAsync(azurite, OmniHost.NewPrefix(), consumer: false, settings, b => b.Services.AddSingleton<TimeProvider>(clock));
+        await host.IngestAsync(EvolutionPayloads.Text("3EB0RATELIM0001", "pode me ajudar?"));
+        await host.Consumer.DrainOnceAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<WorkflowRunConsumer>().DrainOnceAsync(CancellationToken.None);
+        var runner = host.Services.GetRequiredService<WorkflowRunner>();
+        Assert.Single(server.LogEntries, e => e.RequestMessage!.Path == "/v1/chat/completions");
+
+        clock.Advance(TimeSpan.FromSeconds(60)); // the seed step's backoff (2 s) is long past, Retry-After (120 s) is not
+        Assert.Equal(0, await runner.FireDueTimersAsync(CancellationToken.None));
+        Assert.Single(server.LogEntries, e => e.RequestMessage!.Path == "/v1/chat/completions");
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(1, await runner.FireDueTimersAsync(CancellationToken.None));
+        Assert.Equal(2, server.LogEntries.Count(e => e.RequestMessage!.Path == "/v1/chat/completions"));
+        Assert.Single(server.LogEntries, e => e.RequestMessage!.Path == "/message/sendText/evo-demo");
+    }
+
+    [Fact]
     public async Task EventsNoWorkflowConcerns_CostNoRunMessage_RepliesAndTriggersDo()
     {
         await using var host = await OmniHost.StartAsync(azurite, consumer: false);

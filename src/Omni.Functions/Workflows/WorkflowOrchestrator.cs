@@ -96,7 +96,8 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                             return false;
                         }
 
-                        await retry.OrchestrationContext.CreateTimer(WorkflowStepExecutor.Backoff(call.Retry, retry.LastAttemptNumber), CancellationToken.None);
+                        var asked = WorkflowStepExecutor.RetryAfterIn(retry.LastFailure.ErrorMessage).RetryAfter;
+                        await retry.OrchestrationContext.CreateTimer(WorkflowStepExecutor.RetryDelay(call.Retry, retry.LastAttemptNumber, asked), CancellationToken.None);
                         return true;
                     });
                     try
@@ -110,7 +111,8 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
                     catch (TaskFailedException e)
                     {
                         history = history.Append(new ActivityFailed(
-                            call.StepId, context.CurrentUtcDateTime, call.Provider, e.FailureDetails.ErrorMessage, Math.Max(failedAttempts, 1)));
+                            call.StepId, context.CurrentUtcDateTime, call.Provider, WorkflowStepExecutor.RetryAfterIn(e.FailureDetails.ErrorMessage).Message,
+                            Math.Max(failedAttempts, 1)));
                     }
 
                     break;

@@ -121,7 +121,7 @@ public sealed class WorkflowActivities(
         return attempt.Entry switch
         {
             ActivityCompleted completed => completed.Output,
-            _ when attempt.Transient => throw new TransientActionException(attempt.Audit.Error ?? "the action failed"),
+            _ when attempt.Transient => throw new TransientActionException(WorkflowStepExecutor.WithRetryAfter(attempt.Audit.Error ?? "the action failed", attempt.RetryAfter)),
             _ => throw new PermanentActionException(attempt.Audit.Error ?? "the action failed"),
         };
     }

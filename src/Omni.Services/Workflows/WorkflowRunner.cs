@@ -94,10 +94,10 @@ public sealed class WorkflowRunner(
                         WorkflowStepExecutor.EarlierProviders(history, call.StepId), cancellationToken);
                     if (attempt.Entry is null)
                     {
-                        // A transient failure with attempts left: retry on a timer, per the step's policy.
+                        // A transient failure with attempts left: retry on a timer, per the step's policy (or later, if the provider asked).
                         row["Attempts"] = attempt.Audit.Attempts;
                         TableText.Write(row, "Audit", JsonSerializer.Serialize<IReadOnlyList<StepAudit>>([.. audit, attempt.Audit], OmniJson.Options));
-                        await ScheduleAsync(row, call.StepId, time.GetUtcNow() + WorkflowStepExecutor.Backoff(call.Retry, attempt.Audit.Attempts), "retry", cancellationToken);
+                        await ScheduleAsync(row, call.StepId, time.GetUtcNow() + WorkflowStepExecutor.RetryDelay(call.Retry, attempt.Audit.Attempts, attempt.RetryAfter), "retry", cancellationToken);
                         return;
                     }
 

@@ -8,7 +8,9 @@ using Omni.Services.Telemetry;
 namespace Omni.Services.Workflows;
 
 /// <summary>One attempt at a <see cref="CallActivity"/>: its history entry (null when a transient failure should be retried) and its audit line.</summary>
-public sealed record StepAttempt(HistoryEntry? Entry, StepAudit Audit, bool Transient);
+/// <param name="RetryAfter">How long the provider asked us to wait before trying again (<c>Retry-After</c>, Discord's
+/// <c>retry_after</c>), when a transient failure said so: the next attempt waits at least that (<see cref="WorkflowStepExecutor.RetryDelay"/>).</param>
+public sealed record StepAttempt(HistoryEntry? Entry, StepAudit Audit, bool Transient, TimeSpan? RetryAfter = null);
 
 /// <summary>
 /// Runs one interpreter decision <see cref="CallActivity"/> through its executor (effect-once for side effects) and
@@ -59,9 +61,10 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
             OmniTelemetry.RecordActionOutcome(call.ActionId, call.Provider ?? "none", transient ? "transient" : "failed");
             var line = new StepAudit(call.StepId, call.ActionId, "failed", call.Provider, attempts, started, clock.Elapsed.TotalMilliseconds, null, e.Message,
                 earlier is null ? null : [.. earlier, new ProviderAttempt(call.Provider!, attempts, Succeeded: false, Error: e.Message)]);
+            var retryAfter = (e as TransientActionException)?.RetryAfter;
             return transient && attempts < call.Retry.MaxAttempts
-                ? new StepAttempt(null, line, Transient: true)
-                : new StepAttempt(new ActivityFailed(call.StepId, time.GetUtcNow(), call.Provider, e.Message, attempts), line, transient);
+                ? new StepAttempt(null, line, Transient: true, retryAfter)
+                : new StepAttempt(new ActivityFailed(call.StepId, time.GetUtcNow(), call.Provider, e.Message, attempts), line, transient, retryAfter);
         }
     }
 
@@ -103,6 +106,44 @@ public sealed class WorkflowStepExecutor(ActionExecutorRegistry executors, TimeP
                 _ => null,
             }).OfType<ProviderAttempt>(),
         ];
+    }
+
+    /// <summary>The longest <c>Retry-After</c> a provider can impose on a step: beyond it, the step's own policy decides.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The wait before retry number <paramref name="failedAttempts"/> + 1: the step's <see cref="Backoff"/>, or the
+    /// provider's <paramref name="retryAfter"/> when it asked for longer (up to <see cref="MaxRetryAfter"/>): retrying a
+    /// rate-limited call sooner only spends an attempt on another 429.
+    /// </summary>
+    public static TimeSpan RetryDelay(Omni.Engine.Workflows.RetryPolicy retry, int failedAttempts, TimeSpan? retryAfter)
+    {
+        var backoff = Backoff(retry, failedAttempts);
+        return retryAfter is { } asked && asked > backoff ? (asked < MaxRetryAfter ? asked : MaxRetryAfter) : backoff;
+    }
+
+    private const string RetryAfterMarker = " [retry after ";
+
+    /// <summary>
+    /// The message of the exception an activity throws for a transient failure: Durable carries only the type and the
+    /// message to the orchestrator's retry handler, so the provider's wait rides at the end (<see cref="RetryAfterIn"/>).
+    /// </summary>
+    public static string WithRetryAfter(string message, TimeSpan? retryAfter) =>
+        retryAfter is { } wait ? $"{message}{RetryAfterMarker}{(long)Math.Ceiling(wait.TotalMilliseconds)} ms]" : message;
+
+    /// <summary>The provider's wait carried by <see cref="WithRetryAfter"/>, and the message without it.</summary>
+    public static (string Message, TimeSpan? RetryAfter) RetryAfterIn(string? message)
+    {
+        message ??= "";
+        var at = message.LastIndexOf(RetryAfterMarker, StringComparison.Ordinal);
+        if (at < 0 || !message.EndsWith(" ms]", StringComparison.Ordinal) ||
+            !long.TryParse(message.AsSpan(at + RetryAfterMarker.Length, message.Length - at - RetryAfterMarker.Length - 4), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            return (message, null);
+        }
+
+        return (message[..at], TimeSpan.FromMilliseconds(ms));
     }
 
     /// <summary>The delay before retry number <paramref name="failedAttempts"/> + 1: first_delay × backoff^(n-1), capped at max_delay.</summary>
