@@ -36,7 +36,7 @@ public sealed class ForwardCrossChannelExecutor(ChannelSenders senders, OmniOpti
                    ?? throw new PermanentActionException($"{Id}: nothing to forward: the event has no text or media and the step gives no text.");
         var (instanceName, to, identityId) = await TargetAsync(invocation, cancellationToken);
         var (settings, sender) = senders.For(Id, instanceName);
-        var sent = await sender.SendTextAsync(new OutboundText(instanceName, settings, to, text), cancellationToken);
+        var sent = await sender.SendTextAsync(new OutboundText(instanceName, settings, to, text, ActionId: Id), cancellationToken);
 
         var output = new JsonObject
         {

@@ -22,7 +22,8 @@ public interface IChannelSender
 /// Text to send: to <paramref name="ConversationId"/> on <paramref name="Instance"/> (configured by
 /// <paramref name="Settings"/>), optionally quoting <paramref name="Quote"/> (an event of that conversation).
 /// <paramref name="InReplyTo"/> is the event being answered when there is one (a Discord interaction is answered through
-/// its token, not as a new message), else null (a forward, a scheduled notice).
+/// its token, not as a new message), else null (a forward, a scheduled notice). <paramref name="ActionId"/> is the action
+/// sending it, which the sender's errors name.
 /// </summary>
 public sealed record OutboundText(
     string Instance,
@@ -30,7 +31,8 @@ public sealed record OutboundText(
     string ConversationId,
     string Text,
     OmniEvent? InReplyTo = null,
-    OmniEvent? Quote = null);
+    OmniEvent? Quote = null,
+    string ActionId = RouteReplyExecutor.Id);
 
 /// <summary>What the provider said about a sent message: its id when it gives one, and its delivery status.</summary>
 public sealed record SentText(string? MessageId, string? Status = null);

@@ -20,7 +20,6 @@ namespace Omni.Services.Connections.Discord;
 /// </summary>
 public sealed class DiscordSender(DiscordRest rest, RawArchive archive, TimeProvider time) : IChannelSender
 {
-    private const string What = "route.reply";
 
     /// <summary>Discord refuses longer message content (error 50035).</summary>
     public const int MaxContentChars = 2000;
@@ -38,23 +37,23 @@ public sealed class DiscordSender(DiscordRest rest, RawArchive archive, TimeProv
         if (message.InReplyTo is { } e && DiscordInteractionToken.IsInteraction(e) &&
             time.GetUtcNow() - (e.OccurredAt ?? e.ReceivedAt) < InteractionTokenLifetime)
         {
-            var (applicationId, token) = await DiscordInteractionToken.ReadAsync(archive, e, What, cancellationToken);
+            var (applicationId, token) = await DiscordInteractionToken.ReadAsync(archive, e, message.ActionId, cancellationToken);
             var webhook = $"webhooks/{Uri.EscapeDataString(applicationId)}/{Uri.EscapeDataString(token)}";
             var edited = await rest.SendAsync(new DiscordCall(HttpMethod.Patch, settings.ApiBaseUrl, webhook + "/messages/@original",
                 "webhooks/" + applicationId + "/" + e.ProviderEventId, Body(content, reference: null), BotToken: null,
-                $"{What}: Discord edit original interaction response", settings.SendTimeout), cancellationToken);
+                $"{message.ActionId}: Discord edit original interaction response", settings.SendTimeout), cancellationToken);
             return new SentText(IdOf(edited), cut ? "interaction_response_cut" : "interaction_response");
         }
 
         var botToken = settings.BotToken ??
-            throw new PermanentActionException($"{What}: Omni:Instances:{message.Instance}:BotToken is not set.");
+            throw new PermanentActionException($"{message.ActionId}: Omni:Instances:{message.Instance}:BotToken is not set.");
         var channel = message.ConversationId;
         JsonObject? reference = message.Quote is { ProviderMessageId: { Length: > 0 } quoted }
             ? new JsonObject { ["message_id"] = quoted, ["channel_id"] = channel, ["fail_if_not_exists"] = false }
             : null;
         var sent = await rest.SendAsync(new DiscordCall(HttpMethod.Post, settings.ApiBaseUrl, $"channels/{Uri.EscapeDataString(channel)}/messages",
             "POST channels/" + channel + "/messages", Body(content, reference), botToken,
-            $"{What}: Discord create message", settings.SendTimeout), cancellationToken);
+            $"{message.ActionId}: Discord create message", settings.SendTimeout), cancellationToken);
         return new SentText(IdOf(sent), cut ? "sent_cut" : "sent");
     }
 

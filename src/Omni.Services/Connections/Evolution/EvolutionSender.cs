@@ -22,7 +22,6 @@ namespace Omni.Services.Connections.Evolution;
 /// </summary>
 public sealed class EvolutionSender(IHttpClientFactory clients, TimeProvider time) : IChannelSender
 {
-    private const string What = "route.reply";
 
     public string Provider => "evolution";
 
@@ -30,8 +29,8 @@ public sealed class EvolutionSender(IHttpClientFactory clients, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(message);
         var (instance, settings, recipient) = (message.Instance, message.Settings, message.ConversationId);
-        var serverUrl = settings.ServerUrl ?? throw new PermanentActionException($"{What}: Omni:Instances:{instance}:ServerUrl is not set.");
-        var apiKey = settings.ApiKey ?? throw new PermanentActionException($"{What}: Omni:Instances:{instance}:ApiKey is not set.");
+        var serverUrl = settings.ServerUrl ?? throw new PermanentActionException($"{message.ActionId}: Omni:Instances:{instance}:ServerUrl is not set.");
+        var apiKey = settings.ApiKey ?? throw new PermanentActionException($"{message.ActionId}: Omni:Instances:{instance}:ApiKey is not set.");
         var evolutionInstance = string.IsNullOrWhiteSpace(settings.EvolutionInstance) ? instance : settings.EvolutionInstance;
 
         var body = new JsonObject { ["number"] = recipient, ["text"] = message.Text };
@@ -47,7 +46,7 @@ public sealed class EvolutionSender(IHttpClientFactory clients, TimeProvider tim
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         request.Headers.Add("apikey", apiKey);
         using var response = await ProviderHttp.SendAsync(clients.CreateClient(ActionHttpClients.Evolution), request,
-            $"{What}: Evolution sendText", settings.SendTimeout, time, cancellationToken);
+            $"{message.ActionId}: Evolution sendText", settings.SendTimeout, time, cancellationToken);
 
         var sent = await ReadJsonAsync(response, cancellationToken);
         var messageId = sent.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.Object &&

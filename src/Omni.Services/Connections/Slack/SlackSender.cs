@@ -28,7 +28,6 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
 
     public static readonly Uri PublicApi = new("https://slack.com/api/");
 
-    private const string What = "route.reply: Slack chat.postMessage";
 
     private static readonly string[] TransientErrors = ["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"];
 
@@ -37,8 +36,9 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
     public async Task<SentText> SendTextAsync(OutboundText message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var what = $"{message.ActionId}: Slack chat.postMessage";
         var token = string.IsNullOrWhiteSpace(message.Settings.BotToken)
-            ? throw new PermanentActionException($"{What}: Omni:Instances:{message.Instance}:BotToken is not set.")
+            ? throw new PermanentActionException($"{what}: Omni:Instances:{message.Instance}:BotToken is not set.")
             : message.Settings.BotToken.Trim();
         var body = new JsonObject { ["channel"] = message.ConversationId, ["text"] = message.Text };
         if (ThreadOf(message) is { } thread)
@@ -51,7 +51,7 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
             Content = JsonContent.Create(body),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await ProviderHttp.SendAsync(clients.CreateClient(ClientName), request, What, message.Settings.SendTimeout, time, cancellationToken);
+        using var response = await ProviderHttp.SendAsync(clients.CreateClient(ClientName), request, what, message.Settings.SendTimeout, time, cancellationToken);
 
         var answer = await ReadAsync(response, cancellationToken);
         if (answer.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
@@ -61,7 +61,7 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
         }
 
         var error = answer.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : "no ok in the answer";
-        var text = $"{What}: Slack answered ok=false: {error}";
+        var text = $"{what}: Slack answered ok=false: {error}";
         throw TransientErrors.Contains(error)
             ? new TransientActionException(text, ProviderHttp.RetryAfter(response, time), mayHaveTakenEffect: false, statusCode: (int)response.StatusCode)
             : new PermanentActionException(text, (int)response.StatusCode);

@@ -18,7 +18,6 @@ namespace Omni.Services.Connections.Telegram;
 /// </summary>
 public sealed class TelegramSender(TelegramBotApi api) : IChannelSender
 {
-    private const string What = "route.reply: Telegram sendMessage";
 
     public string Provider => "telegram";
 
@@ -40,7 +39,7 @@ public sealed class TelegramSender(TelegramBotApi api) : IChannelSender
             body["message_thread_id"] = thread;
         }
 
-        var result = await api.CallAsync(message.Instance, message.Settings, "sendMessage", body, What, cancellationToken);
+        var result = await api.CallAsync(message.Instance, message.Settings, "sendMessage", body, $"{message.ActionId}: Telegram sendMessage", cancellationToken);
         var id = result.Prop("message_id") is { ValueKind: JsonValueKind.Number } n ? n.GetRawText() : null;
         return new SentText(id, id is null ? null : "sent");
     }
