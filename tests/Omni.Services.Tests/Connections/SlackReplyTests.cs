@@ -85,6 +85,22 @@ public sealed class SlackReplyTests(AzuriteFixture azurite)
         Assert.Equal("slack", outcome.Provider);
     }
 
+    [Theory]
+    [InlineData(40_000, 40_000, "sent")]
+    [InlineData(40_001, 40_000, "sent_cut")] // Slack refuses longer text (msg_too_long): cut, ending in "…"
+    public async Task Reply_TextOverSlacksLimit_SentCutToIt_StatusSaysSo(int length, int sentLength, string status)
+    {
+        await using var host = await StartAsync(azurite);
+        Answer(host, Posted());
+
+        var outcome = await ReplyAsync(host, SlackEvent(), new { text = new string('a', length) });
+
+        var sent = host.Server.OnlyRequest(PostMessagePath).Json().GetProperty("text").GetString()!;
+        Assert.Equal(sentLength, sent.Length);
+        Assert.Equal(length > 40_000, sent.EndsWith('…'));
+        Assert.Equal(status, outcome.OutputString("status"));
+    }
+
     [Fact]
     public async Task Reply_Quote_AnswersInTheThread_OfTheMessageOrItsRoot()
     {

@@ -155,6 +155,23 @@ public sealed class TelegramReplyTests(AzuriteFixture azurite)
         Assert.Equal("https://api.telegram.org/bot" + Token + "/sendMessage", url.AbsoluteUri);
     }
 
+    [Theory]
+    [InlineData(4096, 4096, "sent")] // exactly the limit: as is
+    [InlineData(4097, 4096, "sent_cut")] // one over: cut to the limit, ending in "…"
+    [InlineData(20_000, 4096, "sent_cut")]
+    public async Task Reply_TextOverTelegramsLimit_SentCutToIt_StatusSaysSo(int length, int sentLength, string status)
+    {
+        await using var host = await StartAsync(azurite);
+        AnswerSent(host);
+
+        var outcome = await ReplyAsync(host, TelegramEvent(), new { text = new string('a', length) });
+
+        var sent = host.Server.OnlyRequest(SendMessagePath).Json().GetProperty("text").GetString()!;
+        Assert.Equal(sentLength, sent.Length);
+        Assert.Equal(length > 4096, sent.EndsWith('…'));
+        Assert.Equal(status, outcome.OutputString("status"));
+    }
+
     [Fact]
     public async Task Reply_NoBotToken_PermanentWithoutCallingTelegram()
     {

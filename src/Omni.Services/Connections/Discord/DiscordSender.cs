@@ -57,23 +57,8 @@ public sealed class DiscordSender(DiscordRest rest, RawArchive archive, TimeProv
         return new SentText(IdOf(sent), cut ? "sent_cut" : "sent");
     }
 
-    /// <summary>The text as Discord takes it: at most <see cref="MaxContentChars"/>, never splitting a surrogate pair. Pure.</summary>
-    public static (string Content, bool Cut) Content(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length <= MaxContentChars)
-        {
-            return (text, false);
-        }
-
-        var end = MaxContentChars - 1;
-        if (char.IsHighSurrogate(text[end - 1]))
-        {
-            end--;
-        }
-
-        return (text[..end] + "…", true);
-    }
+    /// <summary>The text as Discord takes it: at most <see cref="MaxContentChars"/> (<see cref="MessageLength"/>). Pure.</summary>
+    public static (string Content, bool Cut) Content(string text) => MessageLength.Fit(text, MaxContentChars);
 
     private static JsonObject Body(string content, JsonObject? reference)
     {

@@ -31,6 +31,9 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
 
     private static readonly string[] TransientErrors = ["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"];
 
+    /// <summary>Slack refuses longer text (<c>msg_too_long</c>): it is sent cut (<see cref="MessageLength"/>).</summary>
+    public const int MaxTextChars = 40_000;
+
     public string Provider => "slack";
 
     public async Task<SentText> SendTextAsync(OutboundText message, CancellationToken cancellationToken)
@@ -40,7 +43,8 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
         var token = string.IsNullOrWhiteSpace(message.Settings.BotToken)
             ? throw new PermanentActionException($"{what}: Omni:Instances:{message.Instance}:BotToken is not set.")
             : message.Settings.BotToken.Trim();
-        var body = new JsonObject { ["channel"] = message.ConversationId, ["text"] = message.Text };
+        var (text, cut) = MessageLength.Fit(message.Text, MaxTextChars);
+        var body = new JsonObject { ["channel"] = message.ConversationId, ["text"] = text };
         if (ThreadOf(message) is { } thread)
         {
             body["thread_ts"] = thread;
@@ -57,14 +61,14 @@ public sealed class SlackSender(IHttpClientFactory clients, TimeProvider time) :
         if (answer.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
         {
             var ts = answer.TryGetProperty("ts", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            return new SentText(ts, "sent");
+            return new SentText(ts, cut ? "sent_cut" : "sent");
         }
 
         var error = answer.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : "no ok in the answer";
-        var text = $"{what}: Slack answered ok=false: {error}";
+        var failure = $"{what}: Slack answered ok=false: {error}";
         throw TransientErrors.Contains(error)
-            ? new TransientActionException(text, ProviderHttp.RetryAfter(response, time), mayHaveTakenEffect: false, statusCode: (int)response.StatusCode)
-            : new PermanentActionException(text, (int)response.StatusCode);
+            ? new TransientActionException(failure, ProviderHttp.RetryAfter(response, time), mayHaveTakenEffect: false, statusCode: (int)response.StatusCode)
+            : new PermanentActionException(failure, (int)response.StatusCode);
     }
 
     /// <summary>

@@ -19,15 +19,19 @@ namespace Omni.Services.Connections.Telegram;
 public sealed class TelegramSender(TelegramBotApi api) : IChannelSender
 {
 
+    /// <summary>Telegram refuses longer text ("message is too long"): it is sent cut (<see cref="MessageLength"/>).</summary>
+    public const int MaxTextChars = 4096;
+
     public string Provider => "telegram";
 
     public async Task<SentText> SendTextAsync(OutboundText message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var (text, cut) = MessageLength.Fit(message.Text, MaxTextChars);
         var body = new JsonObject
         {
             ["chat_id"] = TelegramAnswerJson.ChatId(message.ConversationId),
-            ["text"] = message.Text,
+            ["text"] = text,
         };
         if (message.Quote is { ProviderMessageId: { } quoted } && long.TryParse(quoted, NumberStyles.None, CultureInfo.InvariantCulture, out var quotedId))
         {
@@ -41,7 +45,7 @@ public sealed class TelegramSender(TelegramBotApi api) : IChannelSender
 
         var result = await api.CallAsync(message.Instance, message.Settings, "sendMessage", body, $"{message.ActionId}: Telegram sendMessage", cancellationToken);
         var id = result.Prop("message_id") is { ValueKind: JsonValueKind.Number } n ? n.GetRawText() : null;
-        return new SentText(id, id is null ? null : "sent");
+        return new SentText(id, id is null ? null : cut ? "sent_cut" : "sent");
     }
 
     /// <summary>The forum topic of the message answered, when it is in this conversation (<c>provider_metadata.thread_id</c>).</summary>
