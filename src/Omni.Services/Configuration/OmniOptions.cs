@@ -275,6 +275,9 @@ public sealed class RetentionOptions
     /// <summary>Analytics records (<c>meta.analytics.log</c>, table <c>Analytics</c>): what <c>GET /api/analytics</c> reads; the metric is exported as it happens.</summary>
     public TimeSpan Analytics { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>Shadow replay jobs (<c>POST /api/workflows/{id}/shadow</c>): a job's blob, counted from its last change (a job still advancing is kept).</summary>
+    public TimeSpan ShadowJobs { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Ingest markers: the sweep reads only the last <see cref="ReconcileOptions.Lookback"/>; must be longer than that.</summary>
     public TimeSpan IngestMarkers { get; init; } = TimeSpan.FromDays(2);
 

@@ -9,15 +9,16 @@ using Omni.Services.Workflows;
 namespace Omni.Services.Retention;
 
 /// <summary>What one cleanup pass deleted, per kind of row.</summary>
-public sealed record RetentionReport(int GuardRows, int Effects, int Runs, int DeadLetters, int IngestMarkers, int Analytics = 0)
+public sealed record RetentionReport(int GuardRows, int Effects, int Runs, int DeadLetters, int IngestMarkers, int Analytics = 0, int ShadowJobs = 0)
 {
-    public int Total => GuardRows + Effects + Runs + DeadLetters + IngestMarkers + Analytics;
+    public int Total => GuardRows + Effects + Runs + DeadLetters + IngestMarkers + Analytics + ShadowJobs;
 }
 
 /// <summary>
 /// Deletes operational rows older than their lifetime (<see cref="RetentionOptions"/>): guard state, effect-ledger rows,
-/// completed run records with their event index rows, dead letters, ingest markers and analytics records. "Older" is the row's last change
-/// as Table Storage recorded it (<c>Timestamp</c>), against the injected clock. Deletes go by partition in transactions
+/// completed run records with their event index rows, dead letters, ingest markers and analytics records, and shadow
+/// replay job blobs. "Older" is the row's last change as Table Storage recorded it (<c>Timestamp</c>; a blob's
+/// <c>Last-Modified</c>), against the injected clock. Deletes go by partition in transactions
 /// of up to 100; a row another host deleted first is not an error. A pass deletes at most <see cref="MaxPerKind"/> rows
 /// of each kind and leaves the rest to the next pass, so no pass is unbounded. Both hosts call it on a timer; the
 /// Functions host also purges old Durable instances (that part lives with the orchestrator, in Omni.Functions).
@@ -42,12 +43,13 @@ public sealed class RetentionCleanup(OmniStorage storage, WorkflowRunStore runs,
             markers += await DeleteMarkersAsync(instance, MarkerLifetime(options), now, cancellationToken);
         }
 
-        var report = new RetentionReport(guards, effects, completedRuns, deadLetters, markers, analytics);
+        var shadowJobs = await DeleteOlderBlobsAsync(storage.Names.ShadowJobsContainer, lifetimes.ShadowJobs, now, cancellationToken);
+        var report = new RetentionReport(guards, effects, completedRuns, deadLetters, markers, analytics, shadowJobs);
         if (report.Total > 0)
         {
             logger.LogInformation(
-                "Retention: deleted {Guards} guard rows, {Effects} ledger rows, {Runs} completed runs, {DeadLetters} dead letters, {Markers} ingest markers, {Analytics} analytics records",
-                guards, effects, completedRuns, deadLetters, markers, analytics);
+                "Retention: deleted {Guards} guard rows, {Effects} ledger rows, {Runs} completed runs, {DeadLetters} dead letters, {Markers} ingest markers, {Analytics} analytics records, {ShadowJobs} shadow jobs",
+                guards, effects, completedRuns, deadLetters, markers, analytics, shadowJobs);
         }
 
         return report;
@@ -71,6 +73,50 @@ public sealed class RetentionCleanup(OmniStorage storage, WorkflowRunStore runs,
         var filter = TableClient.CreateQueryFilter($"Timestamp lt {now - lifetime}");
         var rows = await ReadKeysAsync(table, andFilter is null ? filter : $"({andFilter}) and {filter}", cancellationToken);
         return await DeleteAsync(table, rows.Select(r => (r.PartitionKey, r.RowKey)), cancellationToken);
+    }
+
+    /// <summary>Blobs of <paramref name="container"/> last modified before the cutoff (at most <see cref="MaxPerKind"/> a pass).</summary>
+    private async Task<int> DeleteOlderBlobsAsync(string container, TimeSpan lifetime, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var client = storage.Blobs.GetBlobContainerClient(container);
+        var deleted = 0;
+        try
+        {
+            await foreach (var blob in client.GetBlobsAsync(cancellationToken: cancellationToken))
+            {
+                if (blob.Properties.LastModified is not { } modified || modified >= now - lifetime)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var response = await client.GetBlobClient(blob.Name).DeleteIfExistsAsync(
+                        conditions: new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = blob.Properties.ETag }, cancellationToken: cancellationToken);
+                    deleted += response.Value ? 1 : 0;
+                }
+                catch (RequestFailedException e) when (e.Status == 412)
+                {
+                    // The job advanced since it was listed: it is young again, and stays.
+                }
+
+                if (deleted >= MaxPerKind)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The container was never created: no job was ever stored.
+        }
+
+        return deleted;
     }
 
     /// <summary>Completed runs only: a waiting run (a follow-up days away) keeps its record however old it is.</summary>

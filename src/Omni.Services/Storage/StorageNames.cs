@@ -11,6 +11,9 @@ public sealed class StorageNames(string prefix)
     /// <summary>Event bodies too large for a table entity.</summary>
     public string OversizeContainer => Prefix + "events-oversize";
 
+    /// <summary>Shadow replay jobs, one JSON blob each (<c>Workflows/Shadow/ShadowJobs</c>), deleted by retention.</summary>
+    public string ShadowJobsContainer => Prefix + "shadow-jobs";
+
     /// <summary>Claim-check messages pointing at raw blobs.</summary>
     public string IngestQueue => Prefix + "ingest";
 

@@ -44,6 +44,7 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
             Retention = retention ?? new RetentionOptions
             {
                 GuardState = Lifetime, Effects = Lifetime, Runs = Lifetime, DeadLetters = Lifetime, IngestMarkers = Lifetime, Analytics = Lifetime,
+                ShadowJobs = Lifetime,
             },
         }, clock, NullLogger<RetentionCleanup>.Instance);
 
@@ -61,6 +62,9 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
             await f.Runs.Table.AddEntityAsync(new TableEntity(Instance, WorkflowRunStore.EventIndexKey($"evt_{tag}_{status}", runId)));
         }
 
+        var jobs = f.Storage.Blobs.GetBlobContainerClient(f.Storage.Names.ShadowJobsContainer);
+        await jobs.CreateIfNotExistsAsync();
+        await jobs.UploadBlobAsync($"shj_{tag}.json", BinaryData.FromString("""{"status":"done"}"""));
         var marker = IngestMarkers.EntityFor(new IngestMessage($"ingest-{tag}", "evolution", Instance, $"evolution/{Instance}/{tag}", markerReceivedAt));
         await f.Storage.Events.AddEntityAsync(marker);
         return (await f.Storage.DeadLetters.GetEntityAsync<TableEntity>(Instance, $"letter-{tag}")).Value.Timestamp!.Value;
@@ -82,7 +86,8 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
 
         var report = await Cleanup(f, clock).RunAsync(CancellationToken.None);
 
-        Assert.Equal(new RetentionReport(GuardRows: 1, Effects: 1, Runs: 1, DeadLetters: 1, IngestMarkers: 1, Analytics: 1), report);
+        Assert.Equal(new RetentionReport(GuardRows: 1, Effects: 1, Runs: 1, DeadLetters: 1, IngestMarkers: 1, Analytics: 1, ShadowJobs: 1), report);
+        Assert.Equal(["shj_young.json"], await f.Storage.Blobs.GetBlobContainerClient(f.Storage.Names.ShadowJobsContainer).GetBlobsAsync().Select(b => b.Name).ToListAsync());
         Assert.Equal([$"{Instance}/0000000000000000001|run_young|log"], await KeysAsync(f.Analytics));
         Assert.Equal([$"rate|{Instance}|sender|young/638000000000000000"], await KeysAsync(f.Guards));
         Assert.Equal(["run_young/reply"], await KeysAsync(f.Storage.Effects));
@@ -111,7 +116,7 @@ public sealed class RetentionCleanupTests(AzuriteFixture azurite)
         var keepAll = new RetentionOptions
         {
             GuardState = TimeSpan.Zero, Effects = TimeSpan.Zero, Runs = TimeSpan.Zero, DeadLetters = TimeSpan.Zero, IngestMarkers = TimeSpan.Zero,
-            Analytics = TimeSpan.Zero,
+            Analytics = TimeSpan.Zero, ShadowJobs = TimeSpan.Zero,
         };
 
         Assert.Equal(0, (await Cleanup(f, clock, keepAll).RunAsync(CancellationToken.None)).Total);

@@ -66,7 +66,7 @@ public sealed record ShadowJob
 public sealed class ShadowJobs(OmniStorage storage, EventQueryService queries, EventStore events, WorkflowRunStore runs, WorkflowStore workflows,
     ShadowReplayer replayer, ShadowOptions options)
 {
-    private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(storage.Names.Prefix + "shadow-jobs");
+    private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(storage.Names.ShadowJobsContainer);
     private volatile bool _ready;
 
     /// <summary>The deterministic id of a request: <c>shj_</c> + 24 hex chars of SHA-256 over everything it asks.</summary>
