@@ -117,15 +117,20 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
         Assert.Equal(RunStatuses.Completed, audited.Status);
     }
 
+    /// <summary>Evolution's sendText answers; the agent fails once with <paramref name="failure"/>, then answers "Tudo ótimo, e você?".</summary>
+    private static void AgentFailsOnceThenAnswers(DurableWorkflowHost host, IResponseBuilder failure)
+    {
+        host.Server.AnswerSendText();
+        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WillSetStateTo("up").RespondWith(failure);
+        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(Providers.ChatCompletion("Tudo ótimo, e você?")));
+    }
+
     [Fact]
     public async Task RunWorkflow_AgentAnswers503ThenOk_RetriedAfterTheStepsBackoffAndReplies()
     {
         await using var host = await DurableWorkflowHost.StartAsync(azurite, [ShortRetryReply]);
-        host.Server.AnswerSendText();
-        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WillSetStateTo("up")
-            .RespondWith(Providers.Error(503, "The server is overloaded or not ready yet.", "server_error"));
-        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WhenStateIs("up")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(Providers.ChatCompletion("Tudo ótimo, e você?")));
+        AgentFailsOnceThenAnswers(host, Providers.Error(503, "The server is overloaded or not ready yet.", "server_error"));
 
         var run = Assert.Single(await host.IngestAsync(Providers.Text("Oi, tudo bem?")));
         var done = await host.CompletionAsync(run.RunId);
@@ -150,11 +155,7 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
     public async Task RunWorkflow_AgentAnswers429WithRetryAfter_RetryWaitsWhatTheProviderAskedNotTheShorterBackoff()
     {
         await using var host = await DurableWorkflowHost.StartAsync(azurite, [ShortRetryReply]);
-        host.Server.AnswerSendText();
-        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WillSetStateTo("up")
-            .RespondWith(Providers.Error(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded").WithHeader("retry-after", "3"));
-        host.Server.Given(Request.Create().WithPath(Providers.ChatPath).UsingPost()).InScenario("agent").WhenStateIs("up")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(Providers.ChatCompletion("Tudo ótimo, e você?")));
+        AgentFailsOnceThenAnswers(host, Providers.Error(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded").WithHeader("retry-after", "3"));
 
         var run = Assert.Single(await host.IngestAsync(Providers.Text("Oi, tudo bem?")));
         var done = await host.CompletionAsync(run.RunId);

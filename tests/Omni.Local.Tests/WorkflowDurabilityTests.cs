@@ -112,25 +112,8 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
     public async Task HostStoppedMidRun_AnotherHostCompletesIt_NoStepRunTwice()
     {
         using var server = WireMock.Server.WireMockServer.Start();
-        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/message/sendText/evo-demo").UsingPost())
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { id = "3EB0SENT000001" }, status = "PENDING" }));
-        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WillSetStateTo("up")
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(503).WithBodyAsJson(new { error = new { message = "overloaded", type = "server_error" } }));
-        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WhenStateIs("up")
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new
-            {
-                id = "chatcmpl-1", @object = "chat.completion", created = 1764000000, model = "gpt-4o-mini",
-                choices = new[] { new { index = 0, message = new { role = "assistant", content = "Claro!" }, finish_reason = "stop" } },
-            }));
-        var settings = new Dictionary<string, string?>
-        {
-            [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = server.Urls[0],
-            [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
-            [$"Omni:Instances:{OmniHost.Instance}:EvolutionInstance"] = "evo-demo",
-            ["Omni:Agents:default:Endpoint"] = server.Urls[0] + "/v1",
-            ["Omni:Agents:default:ApiKey"] = "sk-agent",
-            ["Omni:Agents:default:Model"] = "gpt-4o-mini",
-        };
+        var settings = AgentFailingOnce(server,
+            WireMock.ResponseBuilders.Response.Create().WithStatusCode(503).WithBodyAsJson(new { error = new { message = "overloaded", type = "server_error" } }));
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764000030));
         var prefix = OmniHost.NewPrefix();
         string eventId;
@@ -160,22 +143,23 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
         Assert.Equal(2, server.LogEntries.Count(e => e.RequestMessage!.Path == "/v1/chat/completions"));
     }
 
-    [Fact]
-    public async Task AgentAnswers429WithRetryAfter_OfflineRetryTimerWaitsWhatTheProviderAsked_NotTheStepsBackoff()
+    /// <summary>
+    /// WireMock as Evolution (sendText answers) and as the default agent, which fails once with <paramref name="firstAnswer"/>
+    /// and then answers "Claro!"; returns the settings that point the demo instance and the agent at it.
+    /// </summary>
+    private static Dictionary<string, string?> AgentFailingOnce(WireMock.Server.WireMockServer server, WireMock.ResponseBuilders.IResponseBuilder firstAnswer)
     {
-        using var server = WireMock.Server.WireMockServer.Start();
         server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/message/sendText/evo-demo").UsingPost())
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { id = "3EB0SENT000002" }, status = "PENDING" }));
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(201).WithBodyAsJson(new { key = new { id = "3EB0SENT000001" }, status = "PENDING" }));
         server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WillSetStateTo("up")
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithHeader("retry-after", "120")
-                .WithBodyAsJson(new { error = new { message = "Rate limit reached for requests", type = "requests", code = "rate_limit_exceeded" } }));
+            .RespondWith(firstAnswer);
         server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/chat/completions").UsingPost()).InScenario("agent").WhenStateIs("up")
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new
             {
-                id = "chatcmpl-2", @object = "chat.completion", created = 1764000000, model = "gpt-4o-mini",
+                id = "chatcmpl-1", @object = "chat.completion", created = 1764000000, model = "gpt-4o-mini",
                 choices = new[] { new { index = 0, message = new { role = "assistant", content = "Claro!" }, finish_reason = "stop" } },
             }));
-        var settings = new Dictionary<string, string?>
+        return new Dictionary<string, string?>
         {
             [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = server.Urls[0],
             [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
@@ -184,6 +168,14 @@ public sealed class WorkflowDurabilityTests(AzuriteFixture azurite)
             ["Omni:Agents:default:ApiKey"] = "sk-agent",
             ["Omni:Agents:default:Model"] = "gpt-4o-mini",
         };
+    }
+
+    [Fact]
+    public async Task AgentAnswers429WithRetryAfter_OfflineRetryTimerWaitsWhatTheProviderAsked_NotTheStepsBackoff()
+    {
+        using var server = WireMock.Server.WireMockServer.Start();
+        var settings = AgentFailingOnce(server, WireMock.ResponseBuilders.Response.Create().WithStatusCode(429).WithHeader("retry-after", "120")
+            .WithBodyAsJson(new { error = new { message = "Rate limit reached for requests", type = "requests", code = "rate_limit_exceeded" } }));
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764000030));
         await using var host = await OmniHost.StartAsync(azurite, OmniHost.NewPrefix(), consumer: false, settings, b => b.Services.AddSingleton<TimeProvider>(clock));
         await host.IngestAsync(EvolutionPayloads.Text("3EB0RATELIM0001", "pode me ajudar?"));

@@ -10,12 +10,16 @@ namespace Omni.Services.Tests.Connections;
 [Collection(UsesAzurite.Name)]
 public sealed class ForwardErrorTests(AzuriteFixture azurite)
 {
+    /// <summary>Evolution's answer for a number not on WhatsApp.</summary>
+    private static void RefuseTheNumber(ActionsHost host) =>
+        host.Server.Given(Request.Create().WithPath($"/message/sendText/{ActionsHost.EvolutionInstance}").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { status = 400, error = "Bad Request", response = new { message = new[] { "exists: false" } } }));
+
     [Fact]
     public async Task Forward_EvolutionRefusesTheNumber_ErrorNamesTheForwardAction()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        host.Server.Given(Request.Create().WithPath($"/message/sendText/{ActionsHost.EvolutionInstance}").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { status = 400, error = "Bad Request", response = new { message = new[] { "exists: false" } } }));
+        RefuseTheNumber(host);
 
         var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<ForwardCrossChannelExecutor>().ExecuteAsync(
             ActionsHost.Invocation(ForwardCrossChannelExecutor.Id, ActionsHost.TextEvent(), new { instance = ActionsHost.Instance, to = "5511999990003@s.whatsapp.net", text = "fyi" }),
@@ -28,8 +32,7 @@ public sealed class ForwardErrorTests(AzuriteFixture azurite)
     public async Task Reply_EvolutionRefusesTheNumber_ErrorNamesTheReplyAction()
     {
         await using var host = await ActionsHost.StartAsync(azurite);
-        host.Server.Given(Request.Create().WithPath($"/message/sendText/{ActionsHost.EvolutionInstance}").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { status = 400, error = "Bad Request", response = new { message = new[] { "exists: false" } } }));
+        RefuseTheNumber(host);
 
         var ex = await Assert.ThrowsAsync<PermanentActionException>(() => host.Executor<RouteReplyExecutor>().ExecuteAsync(
             ActionsHost.Invocation(RouteReplyExecutor.Id, ActionsHost.TextEvent(), new { text = "oi" }), CancellationToken.None));
