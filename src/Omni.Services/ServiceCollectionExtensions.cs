@@ -44,7 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddOmniConnections();
         services.AddSingleton<NormalizerRegistry>();
         services.AddSingleton<RawArchive>();
-        services.AddSingleton<IngestService>();
+        services.TryAddSingleton<IngestService>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<NormalizeProcessor>();

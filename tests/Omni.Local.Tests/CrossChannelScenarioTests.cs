@@ -116,7 +116,7 @@ public sealed class CrossChannelScenarioTests(AzuriteFixture azurite) : IDisposa
         [.. identity.GetProperty("handles").EnumerateArray().Select(h => $"{h.GetProperty("channel").GetString()}:{h.GetProperty("handle").GetString()}")];
 
     [Fact]
-    public async Task Mom_OnWhatsAppAndTelegram_LinkedFoundOnceWithBothHandlesAndPreferredChannel_TelegramRepliedOnce()
+    public async Task Mom_OnWhatsAppAndTelegram_LinkedFoundOnceWithBothHandlesAndPreferredChannel_TelegramRepliedOnceAndOurAnswerRecorded()
     {
         await using var host = await StartAsync();
 
@@ -139,11 +139,12 @@ public sealed class CrossChannelScenarioTests(AzuriteFixture azurite) : IDisposa
         var mom = Assert.Single((await host.GetJsonAsync("/api/identities?q=Mom")).GetProperty("identities").EnumerateArray());
         Assert.Equal(whatsApp, mom.GetProperty("identity_id").GetString());
         Assert.Equal(["telegram:2222222", "whatsapp:" + MomJid], Handles(mom).Order(StringComparer.Ordinal));
-        // Telegram never delivers the bot's own messages, so the newest exchange both ways is still WhatsApp's.
-        Assert.Equal(("whatsapp", "recent_exchange"), (mom.GetProperty("preferred_channel").GetString(), mom.GetProperty("preferred_channel_source").GetString()));
+        // Telegram never delivers the bot's own messages; Omni records what it sent (OutboundEchoes), so the newest
+        // exchange both ways is now Telegram's: her message at 1767225600, our answer at 1767225660.
+        Assert.Equal(("telegram", "recent_exchange"), (mom.GetProperty("preferred_channel").GetString(), mom.GetProperty("preferred_channel_source").GetString()));
         var route = mom.GetProperty("preferred_route");
-        Assert.Equal((OmniHost.Instance, MomJid), (route.GetProperty("instance").GetString(), route.GetProperty("conversation_id").GetString()));
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767220000), route.GetProperty("exchanged_at").GetDateTimeOffset());
+        Assert.Equal((Telegram, "2222222"), (route.GetProperty("instance").GetString(), route.GetProperty("conversation_id").GetString()));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767225600), route.GetProperty("exchanged_at").GetDateTimeOffset());
 
         // Her timeline interleaves both channels, newest first.
         var timeline = (await host.GetJsonAsync($"/api/identities/{whatsApp}/events")).GetProperty("events").EnumerateArray().ToList();
@@ -159,7 +160,14 @@ public sealed class CrossChannelScenarioTests(AzuriteFixture azurite) : IDisposa
         // Exactly one answer on Telegram (sendMessage), though the update came twice.
         var telegramReply = Assert.Single(Sent(_server, SendMessage));
         Assert.Equal((MomTelegramId, AgentAnswer), (telegramReply.GetProperty("chat_id").GetInt64(), telegramReply.GetProperty("text").GetString()));
-        var telegramEvent = Assert.Single(await host.ListEventsAsync(Telegram));
+        var telegramEvents = await host.ListEventsAsync(Telegram);
+        Assert.Equal(2, telegramEvents.Count); // hers, and ours as Telegram answered sendMessage
+        var telegramEvent = Assert.Single(telegramEvents, e => !e.GetProperty("from_me").GetBoolean());
+        var ours = Assert.Single(telegramEvents, e => e.GetProperty("from_me").GetBoolean());
+        Assert.Equal((AgentAnswer, "8", "2222222"), (ours.GetProperty("text").GetString(), ours.GetProperty("provider_message_id").GetString(), ours.GetProperty("conversation_id").GetString()));
+        var conversation = Assert.Single((await host.GetJsonAsync($"/api/conversations?instance={Telegram}")).GetProperty("conversations").EnumerateArray());
+        Assert.False(conversation.GetProperty("reply_debt").GetBoolean()); // we answered her
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767225660), conversation.GetProperty("last_outbound_at").GetDateTimeOffset());
         var run = Assert.Single((await host.GetJsonAsync($"/api/events/{telegramEvent.GetProperty("event_id").GetString()}/actions")).GetProperty("runs").EnumerateArray());
         Assert.Equal(("reply-to-direct-text", "completed"), (run.GetProperty("workflow_id").GetString(), run.GetProperty("outcome").GetString()));
         Assert.Equal(("route.reply", "telegram"), (run.GetProperty("audit").EnumerateArray().Last().GetProperty("action_id").GetString(),

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Omni.Services.Connections.Discord;
 using Omni.Services.Connections.Evolution;
 using Omni.Services.Connections.Slack;
@@ -22,6 +23,8 @@ public static class ConnectionServiceCollectionExtensions
         services.AddTelegramConnection();
         services.AddSlackConnection();
         services.AddWebhookConnection();
+        services.TryAddSingleton<Omni.Services.Ingest.IngestService>();
+        services.TryAddSingleton<OutboundEchoes>();
         return services;
     }
 }

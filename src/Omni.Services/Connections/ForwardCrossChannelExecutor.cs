@@ -19,7 +19,7 @@ namespace Omni.Services.Connections;
 /// </list>
 /// A side effect: the registry runs it effect-once per (run, step), so a redelivered event or a retried step forwards once.
 /// </summary>
-public sealed class ForwardCrossChannelExecutor(ChannelSenders senders, OmniOptions options, IServiceProvider services) : IActionExecutor
+public sealed class ForwardCrossChannelExecutor(ChannelSenders senders, OmniOptions options, IServiceProvider services, OutboundEchoes echoes) : IActionExecutor
 {
     public const string Id = "route.forward.cross_channel";
     public const string Sender = "sender";
@@ -37,6 +37,7 @@ public sealed class ForwardCrossChannelExecutor(ChannelSenders senders, OmniOpti
         var (instanceName, to, identityId) = await TargetAsync(invocation, cancellationToken);
         var (settings, sender) = senders.For(Id, instanceName);
         var sent = await sender.SendTextAsync(new OutboundText(instanceName, settings, to, text, ActionId: Id), cancellationToken);
+        await echoes.RecordAsync(sender.Provider, instanceName, sent, cancellationToken);
 
         var output = new JsonObject
         {

@@ -34,5 +34,9 @@ public sealed record OutboundText(
     OmniEvent? Quote = null,
     string ActionId = RouteReplyExecutor.Id);
 
-/// <summary>What the provider said about a sent message: its id when it gives one, and its delivery status.</summary>
-public sealed record SentText(string? MessageId, string? Status = null);
+/// <summary>
+/// What the provider said about a sent message: its id when it gives one, and its delivery status. <paramref name="Echo"/>
+/// is, for a provider that never delivers our own messages back (Telegram), the sent message as an inbound payload of that
+/// provider: the executor ingests it (<see cref="OutboundEchoes"/>), so the conversation shows what we said.
+/// </summary>
+public sealed record SentText(string? MessageId, string? Status = null, BinaryData? Echo = null);

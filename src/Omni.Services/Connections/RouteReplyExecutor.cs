@@ -9,7 +9,7 @@ namespace Omni.Services.Connections;
 /// <see cref="IChannelSender"/> per provider behind it. Parameters: <c>text</c> (required) and <c>quote</c> (quote the
 /// triggering message, where the provider can). Output: <c>message_id</c>, <c>recipient</c>, <c>status</c>.
 /// </summary>
-public sealed class RouteReplyExecutor(ChannelSenders senders) : IActionExecutor
+public sealed class RouteReplyExecutor(ChannelSenders senders, OutboundEchoes echoes) : IActionExecutor
 {
     public const string Id = "route.reply";
 
@@ -26,6 +26,7 @@ public sealed class RouteReplyExecutor(ChannelSenders senders) : IActionExecutor
         var recipient = e.ConversationId ?? throw new PermanentActionException($"{Id}: the event has no conversation_id to reply to.");
         var quote = invocation.GetBool("quote") && !string.IsNullOrEmpty(e.ProviderMessageId) ? e : null;
         var sent = await sender.SendTextAsync(new OutboundText(e.Instance, instance, recipient, text, e, quote), cancellationToken);
+        await echoes.RecordAsync(sender.Provider, e.Instance, sent, cancellationToken);
 
         var output = new JsonObject
         {

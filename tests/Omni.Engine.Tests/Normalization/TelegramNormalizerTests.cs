@@ -46,6 +46,23 @@ public class TelegramNormalizerTests
     }
 
     [Fact]
+    public void Normalize_OmnisSentMessageEnvelope_OurMessageInItsChat_OneEventPerSend()
+    {
+        var sent = Message(extra: "\"text\":\"Claro, amanhã às 10h.\"", messageId: 43, fromId: 7000000001, fromName: "Omni Bot");
+        var body = $$"""{"{{TelegramNormalizer.SentMessageField}}":{{sent}}}""";
+
+        var ours = Single(body);
+
+        Assert.Equal((EventKinds.Message, ContentTypes.Text, "Claro, amanhã às 10h."), (ours.EventKind, ours.ContentType, ours.Text));
+        Assert.True(ours.FromMe);
+        Assert.Equal(("1111111", "43", "7000000001"), (ours.ConversationId, ours.ProviderMessageId, ours.SenderHandle));
+        Assert.Equal(("sent_message", "sent_message/text"), (ours.ProviderEventType, ours.Shape));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767225600), ours.OccurredAt);
+        Assert.Equal(ours.EventId, Single(body).EventId); // the same record twice is one event
+        Assert.NotEqual(ours.EventId, Single($$"""{"{{TelegramNormalizer.SentMessageField}}":{{Message(messageId: 44, fromId: 7000000001)}}}""").EventId);
+    }
+
+    [Fact]
     public void Normalize_ChannelPostWithoutFrom_SenderIsTheChannel_WhichIsNoPerson()
     {
         var post = Single(Update("channel_post", Message(

@@ -15,7 +15,7 @@ namespace Omni.Engine.Normalization.Telegram;
 /// prefix of its token or configured); without it <c>from_me</c> is always false. It takes part in no id.</para>
 /// <para>Quarantined: an empty body, one that is not UTF-8 or not JSON, and JSON whose top level is not an object. An
 /// object without an <c>update_id</c> or with an update type Omni does not map is an <c>unknown</c> event, never
-/// nothing. Pure: no clock, no I/O.</para>
+/// nothing, except Omni's own <c>{"sent_message": Message}</c> (<see cref="SentMessageField"/>). Pure: no clock, no I/O.</para>
 /// </remarks>
 public sealed class TelegramNormalizer : IPayloadNormalizer
 {
@@ -36,6 +36,12 @@ public sealed class TelegramNormalizer : IPayloadNormalizer
     }
 
     public string Provider => TelegramEventFactory.Provider;
+
+    /// <summary>
+    /// The field of Omni's own envelope <c>{"sent_message": Message}</c>: the Message a <c>sendMessage</c> answered, which
+    /// the sender archives as a delivery of its own so that what the bot said is in the timeline and the reply state.
+    /// </summary>
+    public const string SentMessageField = "sent_message";
 
     /// <summary>The version of this mapping (see <see cref="IPayloadNormalizer.Version"/>): raise it when the events it makes change.</summary>
     public const int CurrentVersion = 1;
@@ -80,6 +86,13 @@ public sealed class TelegramNormalizer : IPayloadNormalizer
             var botUserId = _botUserIdOf?.Invoke(payload.Instance) is { } id && !string.IsNullOrWhiteSpace(id) ? id.Trim() : null;
             var botUsername = _botUsernameOf?.Invoke(payload.Instance) is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim().TrimStart('@') : null;
             var updateId = root.Prop("update_id") is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var value) ? value : (long?)null;
+            if (updateId is null && root.Prop(SentMessageField) is { ValueKind: JsonValueKind.Object } sent)
+            {
+                // Omni's record of a message the bot sent (Telegram never delivers the bot's own messages): a message like any
+                // other, from the bot (from_me), its id a hash of the sent Message (one send, one event).
+                return NormalizationResult.Ok([TelegramMessageMapper.Created(new TelegramContext(payload, null, SentMessageField, botUserId) { BotUsername = botUsername }, sent)]);
+            }
+
             var update = root.EnumerateObject().FirstOrDefault(p => p.Name != "update_id" && p.Value.ValueKind == JsonValueKind.Object);
             if (updateId is null || update.Value.ValueKind != JsonValueKind.Object)
             {

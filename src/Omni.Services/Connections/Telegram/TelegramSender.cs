@@ -45,7 +45,10 @@ public sealed class TelegramSender(TelegramBotApi api) : IChannelSender
 
         var result = await api.CallAsync(message.Instance, message.Settings, "sendMessage", body, $"{message.ActionId}: Telegram sendMessage", cancellationToken);
         var id = result.Prop("message_id") is { ValueKind: JsonValueKind.Number } n ? n.GetRawText() : null;
-        return new SentText(id, id is null ? null : cut ? "sent_cut" : "sent");
+        var echo = result.ValueKind == JsonValueKind.Object
+            ? BinaryData.FromString(new JsonObject { [Omni.Engine.Normalization.Telegram.TelegramNormalizer.SentMessageField] = JsonNode.Parse(result.GetRawText()) }.ToJsonString())
+            : null;
+        return new SentText(id, id is null ? null : cut ? "sent_cut" : "sent", echo);
     }
 
     /// <summary>The forum topic of the message answered, when it is in this conversation (<c>provider_metadata.thread_id</c>).</summary>
