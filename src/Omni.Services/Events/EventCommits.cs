@@ -79,22 +79,40 @@ internal sealed class EventCommits(OmniStorage storage, IReadOnlyList<IEventAggr
 
     private async Task DrainAsync(PartitionQueue queue)
     {
-        while (true)
+        try
         {
-            List<PendingEvent> group;
-            lock (_queues)
+            while (true)
             {
-                if (queue.Waiting.Count == 0)
+                List<PendingEvent> group;
+                lock (_queues)
                 {
-                    queue.Draining = false;
-                    _queues.Remove(queue.Partition);
-                    return;
+                    if (queue.Waiting.Count == 0)
+                    {
+                        queue.Draining = false;
+                        _queues.Remove(queue.Partition);
+                        return;
+                    }
+
+                    group = TakeGroup(queue.Waiting);
                 }
 
-                group = TakeGroup(queue.Waiting);
+                await CommitGroupAsync(queue.Partition, group);
+            }
+        }
+#pragma warning disable CA1031 // A bug here must not leave the partition's events waiting forever: they fail, their hosts retry.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            List<PendingEvent> stranded;
+            lock (_queues)
+            {
+                stranded = [.. queue.Waiting];
+                queue.Waiting.Clear();
+                queue.Draining = false;
+                _queues.Remove(queue.Partition);
             }
 
-            await CommitGroupAsync(queue.Partition, group);
+            stranded.ForEach(p => p.Result.TrySetException(ex));
         }
     }
 
