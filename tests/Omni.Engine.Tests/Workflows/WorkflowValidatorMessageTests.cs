@@ -1,5 +1,6 @@
 using Omni.Engine.Conversations;
 using Omni.Engine.Workflows;
+using Omni.Engine.Workflows.Actions;
 using Omni.Engine.Workflows.Expressions;
 using static Omni.Engine.Tests.Workflows.WorkflowTestSupport;
 
@@ -226,5 +227,17 @@ public class WorkflowValidatorMessageTests
             "  - id: a", "    action: meta.analytics.log", $"    when: \"steps.t.output.{field} == 'x'\"", "    with: { name: y }")));
         var fields = action == "meta.analytics.log" ? "name, recorded, outcome, at" : "text, language";
         Assert.Equal($"step 't' ({action}) has no output field '{field}'{suggestion}; its output fields: {fields}", error.Message);
+    }
+    [Fact]
+    public void UnknownOutputField_TwoNearNames_SuggestsTheNearest()
+    {
+        var registry = ActionRegistry.Default.With(BuiltInActions.TransformSttAudio with
+        {
+            Id = "transform.test.fields",
+            Outputs = [new OutputField("abcdefxy", OutputType.Text, "Two edits away."), new OutputField("abcdefgh", OutputType.Text, "One edit away.")],
+        });
+        var error = Assert.Single(Errors(Yaml("  - id: t", "    action: transform.test.fields", "    providers: [groq]",
+            "  - id: a", "    action: meta.analytics.log", "    when: \"steps.t.output.abcdefgx == 'x'\"", "    with: { name: y }"), registry));
+        Assert.Equal("step 't' (transform.test.fields) has no output field 'abcdefgx' (did you mean 'abcdefgh'?); its output fields: abcdefxy, abcdefgh", error.Message);
     }
 }
