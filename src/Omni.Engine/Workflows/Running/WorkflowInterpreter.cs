@@ -613,7 +613,6 @@ public static class WorkflowInterpreter
         private void Consume(HistoryEntry entry)
         {
             _cursor++;
-            // Stryker disable once Equality : equivalent, at equal times the assignment leaves the clock as it is
             if (entry.At > _clock)
             {
                 _clock = entry.At;
