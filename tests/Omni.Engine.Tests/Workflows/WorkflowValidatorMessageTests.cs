@@ -140,6 +140,8 @@ public class WorkflowValidatorMessageTests
     [Theory]
     [InlineData("steps.b.output.name == 'x'")]
     [InlineData("steps.b.status == 'completed'")]
+    [InlineData("steps.b.output['name'] == 'x'")]
+    [InlineData("steps.b != null")]
     public void ReadingALaterStep_ThroughAnyMember_Rejected(string condition) => Rejected(
         Yaml("  - id: a", "    action: meta.analytics.log", $"    when: \"{condition}\"", "    with: { name: x }",
             "  - id: b", Log.TrimEnd('\n')),
@@ -239,5 +241,23 @@ public class WorkflowValidatorMessageTests
         var error = Assert.Single(Errors(Yaml("  - id: t", "    action: transform.test.fields", "    providers: [groq]",
             "  - id: a", "    action: meta.analytics.log", "    when: \"steps.t.output.abcdefgx == 'x'\"", "    with: { name: y }"), registry));
         Assert.Equal("step 't' (transform.test.fields) has no output field 'abcdefgx' (did you mean 'abcdefgh'?); its output fields: abcdefxy, abcdefgh", error.Message);
+    }
+    [Fact]
+    public void Loop_BesideADeadStretch_OnlyTheLoopIsReported() => Rejected(
+        Yaml("  - id: s", "    stop: done", "  - id: a", Log + "  - id: b", "    action: meta.analytics.log", "    next: a", "    with: { name: y }"),
+        WorkflowErrorCodes.Cycle, "steps form a loop: a → b → a; 'next' may only jump forward so that every run ends", 13);
+
+    [Fact]
+    public void ManyConditionalJumps_EachStepVisitedOnce()
+    {
+        // 40 diamonds (a conditional jump over one step): revisiting reached steps would walk 2^40 paths.
+        var steps = Enumerable.Range(0, 40).SelectMany(i => new[]
+        {
+            $"  - id: s{2 * i}\n    action: meta.analytics.log\n    when: \"text == '{i}'\"\n    next: s{(2 * i) + 2}\n    with: {{ name: x }}",
+            $"  - id: s{(2 * i) + 1}\n    action: meta.analytics.log\n    with: {{ name: y }}",
+        }).Append("  - id: s80\n    action: meta.analytics.log\n    with: { name: z }");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Valid(Yaml([.. steps]));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"validation took {watch.Elapsed}");
     }
 }
