@@ -135,6 +135,8 @@ public sealed class DriftCheckTests(AzuriteFixture azurite)
     [InlineData("""{"instance": "demo", "since": "yesterday"}""", 400)]
     [InlineData("""{"instance": "demo", "since": "1h", "from": "2026-01-01T00:00:00Z"}""", 400)]
     [InlineData("""{"instance": "demo", "since": "40d"}""", 400)]
+    [InlineData("""{"instance": "demo", "from": "not a time"}""", 400)]
+    [InlineData("""{"instance": "demo", "from": 1767225600}""", 400)]
     [InlineData("""not json""", 400)]
     [InlineData("""{"instance": "nowhere", "since": "1h"}""", 404)]
     public async Task BadRequests_AnswerTheErrorShape(string body, int status)

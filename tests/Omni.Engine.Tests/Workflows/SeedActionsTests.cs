@@ -197,6 +197,17 @@ public class SeedActionsTests
     }
 
     [Fact]
+    public void Decide_SafetyBlocksWithoutReason_ReasonNamesTheAction()
+    {
+        var run = Recording.Drive(Load(GatedReply), Message(text: "hi"),
+            new Script().Complete("ask-agent", new { text = "something nasty" }).Output("safety", ToJson(new { verdict = "stop" })));
+
+        Assert.Equal(RunOutcomes.Skipped, run.Result.Outcome);
+        Assert.Equal("blocked by validate.safety", run.Result.Reason);
+        Assert.Equal("blocked by validate.safety", run.Result.Steps.Single(s => s.StepId == "safety").Detail);
+    }
+
+    [Fact]
     public void Decide_SafetyPasses_ReplySent()
     {
         var passed = ToJson(new { verdict = "continue", flagged = false, categories = Array.Empty<string>(), provider = "openai" });

@@ -439,6 +439,16 @@ public class WorkflowInterpreterTests
     }
 
     [Fact]
+    public void Bug_GuardDeferUntilNotATime_StepFailsInsteadOfThrowing()
+    {
+        // The time converter threw a FormatException for an unparseable "until", which escaped GuardVerdict.Parse and
+        // the interpreter (the orchestration crashed) instead of failing the step as any other invalid verdict does.
+        var run = Recording.Drive(Seed("ignore-self"), Outbound, new Script().Complete("ignore-own", new { verdict = "defer", until = "tomorrow" }));
+        Assert.Equal(RunOutcomes.Failed, run.Result.Outcome);
+        Assert.Contains("""guard returned no valid verdict: {"verdict":"defer","until":"tomorrow"}""", run.Result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decide_HistoryForAnotherStep_Throws()
     {
         var history = new RunHistory([new ActivityCompleted("reply", T0, null, GuardVerdict.Continue())]);

@@ -313,6 +313,7 @@ public sealed class ExpressionParser
 
             if (char.IsAsciiLetter(c) || c == '_')
             {
+                // Stryker disable once Statement : equivalent, the loop below accepts the first character (a letter or '_') too
                 i++;
                 while (i < source.Length && (char.IsAsciiLetterOrDigit(source[i]) || source[i] is '_' or '-'))
                 {
@@ -336,6 +337,7 @@ public sealed class ExpressionParser
                 continue;
             }
 
+            // Stryker disable once String : equivalent, any text that is not one of the pairs below means "no pair"
             var two = i + 1 < source.Length ? source.Substring(i, 2) : string.Empty;
             TokenKind? pair = two switch
             {
@@ -383,6 +385,7 @@ public sealed class ExpressionParser
             i++;
         }
 
+        // Stryker disable once String : equivalent, the end token's text is never shown (Describe names it "the end of the expression")
         tokens.Add(new Token(TokenKind.End, string.Empty, source.Length, null));
         return tokens;
     }
