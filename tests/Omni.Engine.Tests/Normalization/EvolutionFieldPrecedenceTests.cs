@@ -54,6 +54,7 @@ public class EvolutionFieldPrecedenceTests
         Assert.Null(evt.SenderHandle);
         Assert.False(evt.FromMe);
         Assert.False(evt.IsGroup);
+        Assert.False(evt.IsViewOnce);
     }
 
     [Fact]
