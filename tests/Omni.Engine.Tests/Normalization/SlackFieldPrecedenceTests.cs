@@ -299,4 +299,14 @@ public class SlackFieldPrecedenceTests
         Assert.True(itemOnly.IsGroup);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1767225700000), itemOnly.OccurredAt);
     }
+
+    [Fact]
+    public void NonMessageWithoutEventId_KeyedByAHashOfTheEventTypeAndTheInnerEvent()
+    {
+        const string item = """{"type":"reaction_added","user":"U0ANA","reaction":"x","item":{"type":"message","channel":"C1","ts":"1.000001"},"event_ts":"1.000002"}""";
+
+        var e = Single($$"""{"team_id":"T043DB835ML","api_app_id":"{{AppId}}","event":{{item}},"type":"event_callback"}""");
+
+        Assert.Equal(EventKey.ContentHash("reaction_added\n" + item), e.ProviderEventId);
+    }
 }
