@@ -159,4 +159,17 @@ public class EvolutionFieldPrecedenceTests
         Assert.Equal(Original, both.TargetMessageId);
         Assert.Equal("3EB0OTHER", keyIdOnly.TargetMessageId);
     }
+
+    [Fact]
+    public void KeyWithoutRemoteJid_ReadAsADirectChat_TheSenderFromTheChatsAlternate_NotTheParticipant()
+    {
+        var evt = Single("messages.upsert", """
+            { "key": { "fromMe": false, "id": "3EB0NOJID", "participant": "5511977776666@s.whatsapp.net", "remoteJidAlt": "5511955554444@s.whatsapp.net" },
+              "message": { "conversation": "hi" }, "messageTimestamp": 1750963191 }
+            """);
+
+        Assert.Null(evt.ConversationId);
+        Assert.Equal("5511955554444@s.whatsapp.net", evt.SenderHandle);
+        Assert.False(evt.IsGroup);
+    }
 }

@@ -29,6 +29,7 @@ public class NormalizationGuardTests
     [InlineData("9.2e18", null)]
     [InlineData("1e19", null)]
     [InlineData("-1e19", null)]
+    [InlineData("1e400", null)]
     public void ReadInt64_FractionalNumbers_TruncatedWithinLongRange_ElseNull(string json, long? expected)
     {
         Assert.Equal(expected, WaNumbers.ReadInt64(JsonDocument.Parse(json).RootElement));

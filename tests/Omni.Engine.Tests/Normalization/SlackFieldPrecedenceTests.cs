@@ -146,6 +146,7 @@ public class SlackFieldPrecedenceTests
             """, "Ev30"));
 
         Assert.Equal(EventKinds.MessageEdit, e.EventKind);
+        Assert.Equal("message/message_changed", e.Shape);
         Assert.Equal("B09", e.SenderHandle);
         Assert.False(e.IsGroup);
         Assert.Equal("new text", e.Text);
@@ -308,5 +309,19 @@ public class SlackFieldPrecedenceTests
         var e = Single($$"""{"team_id":"T043DB835ML","api_app_id":"{{AppId}}","event":{{item}},"type":"event_callback"}""");
 
         Assert.Equal(EventKey.ContentHash("reaction_added\n" + item), e.ProviderEventId);
+    }
+
+    [Theory]
+    [InlineData("file_share")]
+    [InlineData("bot_message")]
+    [InlineData("thread_broadcast")]
+    [InlineData("me_message")]
+    public void WrittenMessageSubtypes_AreMessages_ShapedBySubtype(string subtype)
+    {
+        var e = Single(Callback($$"""{"type":"message","subtype":"{{subtype}}","channel":"C1","user":"U0ANA","text":"hi","ts":"1.000001"}"""));
+
+        Assert.Equal(EventKinds.Message, e.EventKind);
+        Assert.Equal("message/" + subtype, e.Shape);
+        Assert.Equal("hi", e.Text);
     }
 }
