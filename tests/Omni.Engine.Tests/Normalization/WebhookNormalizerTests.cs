@@ -24,7 +24,7 @@ public class WebhookNormalizerTests
         MessageId = "/data/message_id",
     };
 
-    private static NormalizationResult Normalize(string body, WebhookMapping? mapping = null, string? deliveryId = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W") =>
+    internal static NormalizationResult Normalize(string body, WebhookMapping? mapping = null, string? deliveryId = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W") =>
         new WebhookNormalizer(_ => mapping ?? SmsMapping).Normalize(
             new RawPayload("webhook", "demo-webhook", "ingest-1", "webhook/demo-webhook/x", DateTimeOffset.UnixEpoch, "application/json",
                 Encoding.UTF8.GetBytes(body)) { DeliveryId = deliveryId });
