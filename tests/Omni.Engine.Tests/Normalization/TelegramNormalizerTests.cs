@@ -28,6 +28,7 @@ public class TelegramNormalizerTests
     [InlineData("no-colon", null)]
     [InlineData("abc:def", null)]
     [InlineData(":def", null)]
+    [InlineData("12a:def", null)]
     [InlineData(null, null)]
     public void BotIdFromToken_NumericPrefixOnly(string? token, string? expected) =>
         Assert.Equal(expected, TelegramNormalizer.BotIdFromToken(token));
