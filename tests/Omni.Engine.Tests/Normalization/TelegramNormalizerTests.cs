@@ -34,6 +34,10 @@ public class TelegramNormalizerTests
         Assert.Equal(expected, TelegramNormalizer.BotIdFromToken(token));
 
     [Fact]
+    public void Normalize_NullPayload_ThrowsArgumentNull() =>
+        Assert.Throws<ArgumentNullException>("payload", () => Normalizer().Normalize(null!));
+
+    [Fact]
     public void Normalize_MessageFromOurBot_FromMe_OthersNot()
     {
         var ours = Single(Update("message", Message(fromId: 7000000001, fromName: "Omni Bot")));
