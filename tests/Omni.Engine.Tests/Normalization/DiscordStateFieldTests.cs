@@ -190,4 +190,23 @@ public class DiscordStateFieldTests
 
         Assert.Equal(new DateTimeOffset(2015, 1, 1, 0, 0, 0, 1, TimeSpan.Zero), evt.OccurredAt);
     }
+
+    [Fact]
+    public void Ready_WithoutSessionId_IsKeyedByContentNotBySequence()
+    {
+        var first = Single(Frame("READY", "{\"v\":10,\"user\":{\"id\":\"900000000000000001\"}}", sequence: 1));
+        var again = Single(Frame("READY", "{\"v\":10,\"user\":{\"id\":\"900000000000000001\"}}", sequence: 2));
+
+        Assert.Equal(first.ProviderEventId, again.ProviderEventId);
+    }
+
+    [Fact]
+    public void ThreadMembers_WithoutThreadId_AddIsKeyedByContent()
+    {
+        var evt = Single(Frame("THREAD_MEMBERS_UPDATE",
+            "{\"guild_id\":\"" + Guild + "\",\"added_members\":[{\"user_id\":\"1400000000000000001\",\"join_timestamp\":\"2026-01-02T03:04:05.000000+00:00\"}]}"));
+
+        Assert.StartsWith("sha256:", evt.ProviderEventId, StringComparison.Ordinal);
+        Assert.EndsWith(":add:1400000000000000001", evt.ProviderEventId, StringComparison.Ordinal);
+    }
 }

@@ -212,4 +212,23 @@ public class TelegramMessageFieldTests
         Assert.Equal(default, Metadata(nobody, "author_is_bot").ValueKind);
         Assert.Equal(((string?)null, (string?)null), (nobody.SenderHandle, nobody.SenderName));
     }
+
+    [Fact]
+    public void Sticker_TextIsItsEmoji()
+    {
+        var e = Single(Update("message", Message("\"sticker\":{\"file_id\":\"s\",\"width\":1,\"height\":1,\"emoji\":\"🙂\",\"is_animated\":true,\"type\":\"regular\"}")));
+
+        Assert.Equal("🙂", e.Text);
+    }
+
+    [Fact]
+    public void SentMessageEnvelope_MentioningTheBotsUsername_MentionsMe()
+    {
+        var sent = Message("\"text\":\"hi @omni_bot\",\"entities\":[{\"type\":\"mention\",\"offset\":3,\"length\":9}]", fromId: 7000000001);
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"" + TelegramNormalizer.SentMessageField + "\":" + sent + "}");
+
+        var e = Assert.Single(new TelegramNormalizer(_ => BotUserId, _ => "omni_bot").Normalize(Payload(body)).Events);
+
+        Assert.True(e.MentionsMe);
+    }
 }

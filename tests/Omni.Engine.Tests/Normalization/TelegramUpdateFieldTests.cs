@@ -241,6 +241,22 @@ public class TelegramUpdateFieldTests
         Assert.False(e.FromMe);
     }
 
+    [Fact]
+    public void PollAnswer_ByAPrivateChatWithoutTitle_NameIsTheChatsUserName()
+    {
+        var e = Single(Update("poll_answer", "{\"poll_id\":\"p1\",\"voter_chat\":{\"id\":31,\"type\":\"private\",\"first_name\":\"Rui\"},\"option_ids\":[1]}"));
+
+        Assert.Equal(("31", "Rui", "1"), (e.SenderHandle, e.SenderName, e.Status));
+    }
+
+    [Fact]
+    public void Unknown_InABasicGroup_IsGroup()
+    {
+        var e = Single(Update("chat_join_request", "{\"chat\":{\"id\":-5,\"type\":\"group\",\"title\":\"T\"},\"date\":1767225600}"));
+
+        Assert.True(e.IsGroup);
+    }
+
     private static string Member(string status, long userId)
     {
         var (name, isMember) = status switch
