@@ -69,10 +69,11 @@ public class DiscordInteractionTests
                 { "name": "set", "type": 1, "options": [
                   { "name": "channel", "type": 7, "value": "1100000000000000002" },
                   { "name": "threshold", "type": 10, "value": 2.5 },
-                  { "name": "enabled", "type": 5, "value": true } ] } ] } ] }
+                  { "name": "enabled", "type": 5, "value": true },
+                  { "name": "quiet", "type": 5, "value": false } ] } ] } ] }
             """));
 
-        Assert.Equal("/config alerts set channel:1100000000000000002 threshold:2.5 enabled:true", evt.Text);
+        Assert.Equal("/config alerts set channel:1100000000000000002 threshold:2.5 enabled:true quiet:false", evt.Text);
     }
 
     [Fact]

@@ -28,9 +28,14 @@ public class TelegramNormalizerTests
     [InlineData("no-colon", null)]
     [InlineData("abc:def", null)]
     [InlineData(":def", null)]
+    [InlineData("12a:def", null)]
     [InlineData(null, null)]
     public void BotIdFromToken_NumericPrefixOnly(string? token, string? expected) =>
         Assert.Equal(expected, TelegramNormalizer.BotIdFromToken(token));
+
+    [Fact]
+    public void Normalize_NullPayload_ThrowsArgumentNull() =>
+        Assert.Throws<ArgumentNullException>("payload", () => Normalizer().Normalize(null!));
 
     [Fact]
     public void Normalize_MessageFromOurBot_FromMe_OthersNot()

@@ -72,7 +72,6 @@ internal sealed record DiscordMessageContent(
 {
     private const int IsCrosspostFlag = 1 << 1;
     private const int IsVoiceMessageFlag = 1 << 13;
-    private const int ForwardReferenceType = 1;
 
     public DiscordMedia? FirstMedia => Media.Count > 0 ? Media[0] : null;
 
@@ -126,15 +125,12 @@ internal sealed record DiscordMessageContent(
     }
 
     /// <summary>
-    /// The forwarded message of a forward: <c>message_snapshots[0].message</c> when <c>message_reference.type</c> is
-    /// FORWARD (1), or when snapshots are present at all (the reference can be missing from a partial object).
+    /// The forwarded message of a forward: <c>message_snapshots[0].message</c>. Only forwards (<c>message_reference.type</c>
+    /// FORWARD, 1) carry snapshots, and the reference can be missing from a partial object, so the snapshots alone decide;
+    /// a FORWARD reference without snapshots has nothing to take.
     /// </summary>
-    private static JsonElement? ForwardedSnapshot(JsonElement message)
-    {
-        var snapshots = message.Objects("message_snapshots");
-        var isForward = message.Obj("message_reference")?.Int("type") == ForwardReferenceType;
-        return (isForward || snapshots.Count > 0) && snapshots.Count > 0 ? snapshots[0].Obj("message") : null;
-    }
+    private static JsonElement? ForwardedSnapshot(JsonElement message) =>
+        message.Objects("message_snapshots") is [var first, ..] ? first.Obj("message") : null;
 
     /// <summary>The first embed's title and description, one per line, when a message has no text of its own.</summary>
     private static string? EmbedText(List<JsonElement> embeds)
