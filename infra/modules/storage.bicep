@@ -57,6 +57,7 @@ param tags { *: string }
 var containerNames = [
   'raw' // the raw webhook archive: every accepted body, unchanged
   'events-oversize' // event bodies too large for a table entity
+  'shadow-jobs' // shadow replay jobs, one JSON blob each (deleted by Omni's retention, Omni__Retention__ShadowJobs)
   deploymentContainerName
 ]
 
