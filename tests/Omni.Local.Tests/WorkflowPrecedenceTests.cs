@@ -16,9 +16,9 @@ namespace Omni.Local.Tests;
 [Collection(UsesAzurite.Name)]
 public sealed class WorkflowPrecedenceTests(AzuriteFixture azurite) : IDisposable
 {
-    private const string SendText = "/message/sendText/evo-demo";
+    private const string SendText = ReplyProviders.SendText;
     private const string Inbox = "/hooks/inbox";
-    private const string Completions = "/v1/chat/completions";
+    private const string Completions = ReplyProviders.ChatCompletions;
     private const string Group = "120363000000000001@g.us";
     private const string Owner = "5511988880000@s.whatsapp.net"; // the envelope's sender: the instance's own account
     private readonly WireMockServer _server = WireMockServer.Start();
@@ -69,34 +69,9 @@ public sealed class WorkflowPrecedenceTests(AzuriteFixture azurite) : IDisposabl
     private async Task<OmniHost> StartAsync()
     {
         _server.Given(Request.Create().WithPath(Inbox).UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        _server.Given(Request.Create().WithPath(SendText).UsingPost()).RespondWith(Response.Create().WithStatusCode(201).WithBodyAsJson(new
-        {
-            key = new { remoteJid = Group, fromMe = true, id = "3EB0REPLY0000001" },
-            status = "PENDING",
-            message = new { conversation = "ok" },
-            messageType = "conversation",
-            messageTimestamp = 1764000100,
-        }));
-        _server.Given(Request.Create().WithPath(Completions).UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new
-        {
-            id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-            @object = "chat.completion",
-            created = 1741570283,
-            model = "gpt-4o-mini-2024-07-18",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content = "Estou aqui." }, finish_reason = "stop" } },
-            usage = new { prompt_tokens = 26, completion_tokens = 12, total_tokens = 38 },
-        }));
-        var url = _server.Urls[0];
-        var host = await OmniHost.StartAsync(azurite, consumer: false, settings: new Dictionary<string, string?>
-        {
-            [$"Omni:Instances:{OmniHost.Instance}:ServerUrl"] = url,
-            [$"Omni:Instances:{OmniHost.Instance}:ApiKey"] = "evo-api-key",
-            [$"Omni:Instances:{OmniHost.Instance}:EvolutionInstance"] = "evo-demo",
-            ["Omni:Agents:default:Endpoint"] = url + "/v1",
-            ["Omni:Agents:default:ApiKey"] = "sk-agent",
-            ["Omni:Agents:default:Model"] = "gpt-4o-mini",
-            ["Omni:Notify:AllowHttp"] = "true",
-        });
+        var settings = ReplyProviders.Stub(_server, "Estou aqui.");
+        settings["Omni:Notify:AllowHttp"] = "true";
+        var host = await OmniHost.StartAsync(azurite, consumer: false, settings: settings);
         foreach (var (id, yaml) in new[] { ("ignore-unmentioned-groups", Gate), ("log-inbound", LogInbound), ("answer-groups", AnswerGroups) })
         {
             using var put = await host.Client.PutAsync($"/api/workflows/{id}", new StringContent(yaml, Encoding.UTF8, "application/yaml"));

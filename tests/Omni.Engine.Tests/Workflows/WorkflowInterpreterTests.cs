@@ -465,7 +465,7 @@ public class WorkflowInterpreterTests
     }
 
     [Fact]
-    public void Decide_ExpressionErrorAtRuntime_RunFails()
+    public void Decide_ExpressionErrorAtRuntime_RunFails_StepRecordedFailedWithTheError()
     {
         var definition = Load("""
             id: dynamic-regex
@@ -480,6 +480,15 @@ public class WorkflowInterpreterTests
         var run = Recording.Drive(definition, Text with { SenderName = "(" });
         Assert.Equal(RunOutcomes.Failed, run.Result.Outcome);
         Assert.Contains("invalid regular expression", run.Result.Reason, StringComparison.Ordinal);
+        var step = Assert.Single(run.Result.Steps);
+        Assert.Equal("log", step.StepId);
+        Assert.Equal("meta.analytics.log", step.ActionId);
+        Assert.Equal(StepStatuses.Failed, step.Status);
+        Assert.Null(step.Provider);
+        Assert.Equal(0, step.Attempts);
+        Assert.Empty(step.ProvidersTried);
+        Assert.StartsWith("expression error: ", step.Detail, StringComparison.Ordinal);
+        Assert.Equal($"step 'log': {step.Detail}", run.Result.Reason);
     }
 
     [Fact]
