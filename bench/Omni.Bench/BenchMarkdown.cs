@@ -115,6 +115,13 @@ internal static class BenchMarkdown
 
     public static string Mark(bool met) => met ? "(met)" : "(**not met**)";
 
+    /// <summary>The lowest and highest of <paramref name="values"/>, as "a–b" in <paramref name="format"/>: how far the rounds' figures spread around their median.</summary>
+    public static string Spread(IEnumerable<double> values, string format)
+    {
+        var all = values.ToList();
+        return all.Count == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{all.Min().ToString(format, CultureInfo.InvariantCulture)}–{all.Max().ToString(format, CultureInfo.InvariantCulture)}");
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -187,13 +194,13 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine(ic, $"- Run: {DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'} on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average {LoadAtEnd} after the rounds{shared}");
         sb.AppendLine(ic, $"- {Rounds.Count} counted rounds of {PerRound} Evolution `messages.upsert` text payloads (distinct message ids, {Payloads.Senders} senders); {Concurrency} concurrent senders; the normalizer takes batches of 16");
         sb.AppendLine("- Omni ingest = `POST /api/webhooks/evolution/{instance}` over loopback HTTP (authenticate, archive blob with metadata, enqueue claim check); bare ingest = blob put + queue put");
-        sb.AppendLine("- Omni normalize = Omni.Local's queue consumer (receive, blob get, normalize, resolve the sender's identity, one table transaction, workflow-runs put, delete); bare normalize = receive + blob get + one table insert + delete");
+        sb.AppendLine("- Omni normalize = Omni.Local's queue consumer (receive, blob get, normalize, resolve the sender's identity, one table transaction, a share of a workflow-runs put, delete); bare normalize = receive + blob get + one table insert + delete");
         sb.AppendLine();
         sb.AppendLine("| measure (median of rounds unless said) | result | goal |");
         sb.AppendLine("|---|---|---|");
         sb.AppendLine(ic, $"| ingest throughput, Omni / bare | {ingestRatio:P0} | ≥ 80% {BenchMarkdown.Mark(ingestRatio >= 0.8)} |");
-        sb.AppendLine(ic, $"| normalizer throughput, Omni / bare | {normalizeRatio:P0} | ≥ 70% {BenchMarkdown.Mark(normalizeRatio >= 0.7)} |");
-        sb.AppendLine(ic, $"| CPU per normalized event in this process, Omni / bare (ms) | {omniCpu:F2} / {bareCpu:F2} = {cpuRatio:F1}× | ≤ 2× {BenchMarkdown.Mark(cpuRatio <= 2)} |");
+        sb.AppendLine(ic, $"| normalizer throughput, Omni / bare | {normalizeRatio:P0} (rounds {BenchMarkdown.Spread(Rounds.Select(r => r.NormalizeRatio), "P0")}) | ≥ 70% {BenchMarkdown.Mark(normalizeRatio >= 0.7)} |");
+        sb.AppendLine(ic, $"| CPU per normalized event in this process, Omni / bare (ms) | {omniCpu:F2} / {bareCpu:F2} = {cpuRatio:F1}× (rounds {BenchMarkdown.Spread(Rounds.Select(r => r.HostCpuRatio), "F1")}×) | ≤ 2× {BenchMarkdown.Mark(cpuRatio <= 2)} |");
         sb.AppendLine(ic, $"| allocated per normalized event in this process, Omni / bare (KB) | {omniAlloc:F0} / {bareAlloc:F0} = {allocRatio:F1}× | ≤ 3× {BenchMarkdown.Mark(allocRatio <= 3)} |");
         if (mixed is not null)
         {
@@ -222,8 +229,9 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine("by an Azure SDK pipeline policy (`StorageOperationCounter`) on Omni's own clients: ingest is a blob put and a queue put;");
         sb.AppendLine("normalizing is a share of a 16-message receive, a blob get, one table transaction (canonical row + timeline, kind,");
         sb.AppendLine("conversation, sender and identity index rows + the conversation summary, a catalogue counter shard and the payload's ingest");
-        sb.AppendLine("marker, one partition; sent by Omni's `TableBatchWriter`, counted like any table request), a put on");
-        sb.AppendLine("workflow-runs and a queue delete. Identity resolution is on: each sender costs a read, a transaction and an insert on");
+        sb.AppendLine("marker, one partition; sent by Omni's `TableBatchWriter`, counted like any table request; events stored at the same time");
+        sb.AppendLine("share a transaction), a share of a put on workflow-runs (events enqueued while a message is being sent share the next one)");
+        sb.AppendLine("and a queue delete. Identity resolution is on: each sender costs a read, a transaction and an insert on");
         sb.AppendLine("first sight (in the warm-up), then nothing (the handle cache). The runner is off in the rounds, so the bench empties");
         sb.AppendLine("workflow-runs after every batch in its stead (one request per batch, not counted): in Azurite, messages waiting in any");
         sb.AppendLine("queue slow every queue operation of the account.");
@@ -271,7 +279,7 @@ internal sealed record IngestReport(int PerRound, int Concurrency, IReadOnlyList
         sb.AppendLine("| measure (median of rounds unless said) | result | goal |");
         sb.AppendLine("|---|---|---|");
         sb.AppendLine(ic, $"| ingest throughput, Omni / bare | {Med(Rounds.Select(r => r.IngestRatio)):P0} | |");
-        sb.AppendLine(ic, $"| normalizer throughput, Omni / bare | {NormalizeRatio:P0} | ≥ 70% {BenchMarkdown.Mark(NormalizeRatio >= 0.7)} |");
+        sb.AppendLine(ic, $"| normalizer throughput, Omni / bare | {NormalizeRatio:P0} (rounds {BenchMarkdown.Spread(Rounds.Select(r => r.NormalizeRatio), "P0")}) | ≥ 70% {BenchMarkdown.Mark(NormalizeRatio >= 0.7)} |");
         sb.AppendLine(ic, $"| storage operations per ingested message event (worst round) | {WorstOpsPerEvent:F2} | ≤ 7 {BenchMarkdown.Mark(WorstOpsPerEvent <= 7)} |");
         sb.AppendLine(ic, $"| storage cost per million events at list prices (worst round) | ${Rounds.Max(r => r.DollarsPerMillionEvents):F2} | ≤ $10 {BenchMarkdown.Mark(Rounds.Max(r => r.DollarsPerMillionEvents) <= 10)} |");
         sb.AppendLine(ic, $"| CPU per normalized event in this process, Omni / bare (ms) | {Med(Rounds.Select(r => r.Omni.NormalizeUsage.HostCpuMs)):F2} / {Med(Rounds.Select(r => r.Bare.NormalizeUsage.HostCpuMs)):F2} = {Med(Rounds.Select(r => r.HostCpuRatio)):F1}× | |");

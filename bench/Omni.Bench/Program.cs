@@ -20,14 +20,14 @@ if (args.Contains("--smoke"))
     return BenchSmoke.Run();
 }
 
-var messages = Arg("--messages", 2000);
+var messages = Arg("--messages", 3000);
 var concurrency = Arg("--concurrency", 16);
-var rounds = Arg("--rounds", 4);
-var discordRounds = Arg("--discord-rounds", 2);
-var telegramRounds = Arg("--telegram-rounds", 2);
-var slackRounds = Arg("--slack-rounds", 2);
-var mixedMessages = Arg("--mixed-messages", Math.Max(messages / 4, 300));
-var profileMessages = Arg("--profile-messages", Math.Max(messages / 4, 300));
+var rounds = Arg("--rounds", 6);
+var discordRounds = Arg("--discord-rounds", 3);
+var telegramRounds = Arg("--telegram-rounds", 3);
+var slackRounds = Arg("--slack-rounds", 3);
+var mixedMessages = Arg("--mixed-messages", Math.Max(messages / rounds, 300));
+var profileMessages = Arg("--profile-messages", Math.Max(messages / rounds, 300));
 var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 
 var total = Stopwatch.StartNew();

@@ -304,4 +304,38 @@ public sealed class RunWorkflowTests(AzuriteFixture azurite)
         Assert.Equal([("settle", "completed", 1), ("reply", "failed", 1), ("reply", "completed", 2)], audited.Audit.Select(a => (a.StepId, a.Status, a.Attempts)));
         Assert.EndsWith("as 3EB0RETRY0000001", audited.Audit[^1].Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task StartWorkflowRuns_SharedMessage_EveryEventStarts_OneThatCannotIsRetriedInAMessageOfItsOwn()
+    {
+        await using var host = await DurableWorkflowHost.StartAsync(azurite); // the seed playbooks
+        host.Server.AnswerSendText();
+        host.Server.AnswerChat("Oi!");
+        var events = new[] { "5511999990011", "5511999990012", "5511999990013" }
+            .Select(n => Providers.Text("Oi, tudo bem?") with { ConversationId = $"{n}@s.whatsapp.net", SenderHandle = $"{n}@s.whatsapp.net" })
+            .ToList();
+        foreach (var evt in events)
+        {
+            Assert.True(await host.Events.TryAddAsync(evt, CancellationToken.None));
+        }
+
+        // The middle event's row is damaged: reading it fails on every delivery (a real, lasting failure).
+        var row = (await host.Events.GetCanonicalRowAsync(events[1].EventId, CancellationToken.None))!;
+        row["Event"] = "{ not json";
+        await host.Storage.Events.UpdateEntityAsync(row, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        await host.DeliverSharedAsync(events); // returns: the trigger's message counts as handled
+
+        foreach (var evt in new[] { events[0], events[2] })
+        {
+            var run = Assert.Single(await host.Runs.ListForEventAsync(evt.Instance, evt.EventId, CancellationToken.None));
+            Assert.Equal(RunOutcomes.Completed, (await host.CompletionAsync(run.RunId)).Outcome);
+        }
+
+        Assert.Empty(await host.Runs.ListForEventAsync(events[1].Instance, events[1].EventId, CancellationToken.None));
+        Assert.Equal(["5511999990011@s.whatsapp.net", "5511999990013@s.whatsapp.net"],
+            host.Server.Requests(Providers.SendTextPath).Select(r => r.Json().GetProperty("number").GetString()).Order(StringComparer.Ordinal));
+        var retried = Assert.Single((await host.Inbox.Queue.PeekMessagesAsync(10)).Value);
+        Assert.Equal(new WorkflowRunMessage(DurableWorkflowHost.Instance, events[1].EventId), WorkflowRunInbox.Parse(retried.MessageText));
+    }
 }

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 using Omni.Engine.Events;
 using Omni.Engine.Workflows;
 using Omni.Engine.Workflows.Running;
@@ -22,7 +23,7 @@ namespace Omni.Functions.Workflows;
 /// the audit API reads (an audit line per attempt, waiting, completed), through <see cref="WorkflowActivities"/>,
 /// the same records the offline runner keeps: all logic is there; this class only binds Durable to it.
 /// </summary>
-public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventStore events)
+public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventStore events, WorkflowRunInbox inbox, ILogger<WorkflowOrchestrator> logger)
 {
     /// <summary>Unprefixed, like the ingest queue (Omni:Storage:Prefix must be empty in Azure).</summary>
     public const string RunsQueue = "workflow-runs";
@@ -38,7 +39,30 @@ public sealed class WorkflowOrchestrator(WorkflowActivities activities, EventSto
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        if (WorkflowRunInbox.Parse(message.MessageText) is not { } run || await events.GetStoredAsync(run.EventId, cancellationToken) is not { } evt)
+        if (WorkflowRunInbox.Parse(message.MessageText) is not { } run)
+        {
+            return;
+        }
+
+        // A shared message (several events the normalizer stored together): an event that fails is enqueued again in a
+        // message of its own, retried and poisoned by itself; the others are not held back by it.
+        foreach (var eventId in run.Events)
+        {
+            try
+            {
+                await StartEventAsync(run, eventId, client, cancellationToken);
+            }
+            catch (Exception e) when (run.Events.Count > 1 && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                logger.LogWarning(e, "Starting the workflows of event {EventId} (one of {Count} in a message) failed; retrying it in a message of its own", eventId, run.Events.Count);
+                await inbox.EnqueueAsync(run.For(eventId), cancellationToken);
+            }
+        }
+    }
+
+    private async Task StartEventAsync(WorkflowRunMessage run, string eventId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (await events.GetStoredAsync(eventId, cancellationToken) is not { } evt)
         {
             return;
         }

@@ -90,9 +90,9 @@ public sealed class WorkflowRunConsumer(
         var message = lease.Message;
         try
         {
-            if (WorkflowRunInbox.Parse(message.MessageText) is { } run && await events.GetStoredAsync(run.EventId, cancellationToken) is { } evt)
+            if (WorkflowRunInbox.Parse(message.MessageText) is { } run)
             {
-                await runner.StartAsync(evt, cancellationToken, run.WorkflowId);
+                await StartRunsAsync(run, cancellationToken);
             }
 
             await lease.DeleteAsync(cancellationToken);
@@ -117,6 +117,36 @@ public sealed class WorkflowRunConsumer(
                 logger.LogWarning(e, "Starting the workflows of {Message} failed (delivery {Count}); retrying in {Delay}", message.MessageText, message.DequeueCount, options.Normalizer.RetryDelay);
                 await lease.ReleaseAsync(options.Normalizer.RetryDelay, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts the runs of each event the message names. When some events of a shared message fail, each of those is
+    /// enqueued again as a message of its own (retried and, in the end, moved to the poison queue by itself) and the
+    /// shared message counts as handled; a failing message of one event throws, to be retried.
+    /// </summary>
+    private async Task StartRunsAsync(WorkflowRunMessage run, CancellationToken cancellationToken)
+    {
+        var failed = new List<(string EventId, Exception Error)>();
+        foreach (var eventId in run.Events)
+        {
+            try
+            {
+                if (await events.GetStoredAsync(eventId, cancellationToken) is { } evt)
+                {
+                    await runner.StartAsync(evt, cancellationToken, run.WorkflowId);
+                }
+            }
+            catch (Exception e) when (run.Events.Count > 1 && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                failed.Add((eventId, e));
+            }
+        }
+
+        foreach (var (eventId, error) in failed)
+        {
+            logger.LogWarning(error, "Starting the workflows of event {EventId} (one of {Count} in a message) failed; retrying it in a message of its own", eventId, run.Events.Count);
+            await queue.EnqueueAsync(run.For(eventId), cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
 using Omni.Engine.Events;
 using Omni.Engine.Json;
@@ -8,19 +9,41 @@ using Omni.Services.Storage;
 namespace Omni.Services.Workflows;
 
 /// <summary>
-/// A message of the <c>workflow-runs</c> queue: a new event whose workflows are to be started, or, with
-/// <paramref name="WorkflowId"/>, one workflow started for an event on request (<c>start_workflow</c>: no trigger check).
+/// A message of the <c>workflow-runs</c> queue: new events of one instance whose workflows are to be started
+/// (<paramref name="EventId"/>, or every one of <see cref="EventIds"/> when the normalizer stored several together), or,
+/// with <paramref name="WorkflowId"/>, one workflow started for one event on request (<c>start_workflow</c>: no trigger check).
 /// </summary>
-public sealed record WorkflowRunMessage(string Instance, string EventId, string? WorkflowId = null);
+public sealed record WorkflowRunMessage(string Instance, string EventId, string? WorkflowId = null)
+{
+    /// <summary>All the events of a shared message, <see cref="EventId"/> first; null for a message of one event.</summary>
+    public IReadOnlyList<string>? EventIds { get; init; }
+
+    /// <summary>The events whose runs this message starts.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Events => EventIds is { Count: > 0 } ids ? ids : [EventId];
+
+    /// <summary>The message that starts the runs of just one of this message's events (how a shared message's failure is retried).</summary>
+    public WorkflowRunMessage For(string eventId) => new(Instance, eventId, WorkflowId);
+}
 
 /// <summary>
 /// The <c>workflow-runs</c> queue: the normalizer enqueues every new event that concerns the runner
 /// (<see cref="ConcernsAsync"/>), and again a duplicate found while redelivering the same ingest message (its first
 /// delivery may have died between storing the event and enqueueing it); the host's consumer starts its runs
 /// (idempotent by run id).
+/// Events of one instance enqueued while a message for that instance is being sent share the next message (up to
+/// <see cref="MaxEventsPerMessage"/>): a lone event is sent at once, a busy instance pays one queue put for many events
+/// (docs/decisions.md, "Shared run messages"). Each caller returns once the message naming its event is stored.
 /// </summary>
 public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflows = null)
 {
+    /// <summary>Events named by one message at most: about 7 KB of text with 64-character ids, far below a queue message's 64 KB.</summary>
+    public const int MaxEventsPerMessage = 100;
+
+    /// <summary>Characters of event ids one message carries at most (ids are up to <see cref="EventLimits.MaxIdChars"/> long).</summary>
+    private const int MaxIdCharsPerMessage = 24_000;
+
+    private readonly Dictionary<string, List<Waiting>> _waiting = new(StringComparer.Ordinal);
     private volatile bool _ready;
 
     public QueueClient Queue { get; } = storage.Queues.GetQueueClient(storage.Names.WorkflowRunsQueue);
@@ -40,12 +63,34 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
         return workflows is null || WorkflowInterpreter.SignalOf(evt) is not null || (await workflows.GetAsync(cancellationToken)).Catalog.Match(evt).Any();
     }
 
+    /// <summary>Enqueues the runs of <paramref name="evt"/>, in a message it may share with other events of its instance; returns once that message is stored.</summary>
     public Task EnqueueAsync(OmniEvent evt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        return EnqueueAsync(new WorkflowRunMessage(evt.Instance, evt.EventId), cancellationToken);
+        var waiting = new Waiting(evt.EventId);
+        bool send;
+        lock (_waiting)
+        {
+            send = !_waiting.TryGetValue(evt.Instance, out var queue);
+            if (send)
+            {
+                queue = [];
+                _waiting.Add(evt.Instance, queue);
+            }
+
+            queue!.Add(waiting);
+        }
+
+        if (send)
+        {
+            // The sending is not the caller's: one caller giving up must not strand the events of others behind it.
+            _ = Task.Run(() => SendWaitingAsync(evt.Instance), CancellationToken.None);
+        }
+
+        return waiting.Sent.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Enqueues <paramref name="message"/> as it is (one message).</summary>
     public async Task EnqueueAsync(WorkflowRunMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -68,5 +113,63 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Sends the instance's waiting events, as many as fit a message at a time, until none is left. While a message is in
+    /// flight, new events of the instance wait in the list and go in the next one.
+    /// </summary>
+    private async Task SendWaitingAsync(string instance)
+    {
+        while (true)
+        {
+            List<Waiting> group;
+            lock (_waiting)
+            {
+                var queue = _waiting[instance];
+                if (queue.Count == 0)
+                {
+                    _waiting.Remove(instance);
+                    return;
+                }
+
+                group = TakeGroup(queue);
+            }
+
+            var ids = group.Select(w => w.EventId).Distinct(StringComparer.Ordinal).ToList();
+            try
+            {
+                await EnqueueAsync(new WorkflowRunMessage(instance, ids[0]) { EventIds = ids.Count > 1 ? ids : null }, CancellationToken.None);
+                group.ForEach(w => w.Sent.TrySetResult());
+            }
+#pragma warning disable CA1031 // The failure is each waiting caller's: its ingest message is retried and enqueues again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                group.ForEach(w => w.Sent.TrySetException(ex));
+            }
+        }
+    }
+
+    private static List<Waiting> TakeGroup(List<Waiting> queue)
+    {
+        var count = 0;
+        var chars = 0;
+        while (count < queue.Count && count < MaxEventsPerMessage && (count == 0 || chars + queue[count].EventId.Length <= MaxIdCharsPerMessage))
+        {
+            chars += queue[count].EventId.Length;
+            count++;
+        }
+
+        var group = queue.GetRange(0, count);
+        queue.RemoveRange(0, count);
+        return group;
+    }
+
+    private sealed class Waiting(string eventId)
+    {
+        public string EventId { get; } = eventId;
+
+        public TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

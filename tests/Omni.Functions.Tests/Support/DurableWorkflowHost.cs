@@ -79,6 +79,10 @@ public sealed class DurableWorkflowHost : IAsyncDisposable
 
     public EventStore Events => _services.GetRequiredService<EventStore>();
 
+    public WorkflowRunInbox Inbox => _services.GetRequiredService<WorkflowRunInbox>();
+
+    public OmniStorage Storage => _services.GetRequiredService<OmniStorage>();
+
     /// <summary>
     /// Starts a host. <paramref name="workflows"/>: the only workflows in effect (the seed directory is replaced by one
     /// holding just these, <see cref="ServerUrl"/> replaced by WireMock's URL); null: the repository's seed playbooks
@@ -131,7 +135,7 @@ public sealed class DurableWorkflowHost : IAsyncDisposable
         services.AddOmni(configuration); // what the Functions app's Program.cs registers (clock: TimeProvider.System)
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await provider.GetRequiredService<OmniStorage>().EnsureCreatedAsync();
-        var orchestrator = new WorkflowOrchestrator(provider.GetRequiredService<WorkflowActivities>(), provider.GetRequiredService<EventStore>());
+        var orchestrator = ActivatorUtilities.CreateInstance<WorkflowOrchestrator>(provider); // as the Functions runtime makes it: from the container
         // The sidecar would pick a random port in 30000-40000, where Azurite's free ports may be: ask for a free one.
         var durable = await DurableTaskTestHost.StartAsync(registry => Register(registry, orchestrator), new DurableTaskTestHostOptions { Port = FreePort() });
         return new DurableWorkflowHost(server, provider, durable, orchestrator, prefix, seeds);
@@ -185,14 +189,23 @@ public sealed class DurableWorkflowHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(evt);
         using var timeout = new CancellationTokenSource(WaitBound);
-        await Orchestrator.StartAsync(await RunMessageAsync(evt, timeout.Token), Client, timeout.Token);
+        await Orchestrator.StartAsync(await RunMessageAsync(inbox => inbox.EnqueueAsync(evt, timeout.Token), timeout.Token), Client, timeout.Token);
     }
 
-    /// <summary>The <c>workflow-runs</c> message for <paramref name="evt"/> as the trigger receives it: written by the normalizer's inbox, read back from the queue.</summary>
-    private async Task<QueueMessage> RunMessageAsync(OmniEvent evt, CancellationToken cancellationToken)
+    /// <summary>Hands the trigger one shared message naming the stored <paramref name="events"/>, as the normalizer's inbox writes it for events stored together.</summary>
+    public async Task DeliverSharedAsync(IReadOnlyList<OmniEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        using var timeout = new CancellationTokenSource(WaitBound);
+        var shared = new WorkflowRunMessage(Instance, events[0].EventId) { EventIds = [.. events.Select(e => e.EventId)] };
+        await Orchestrator.StartAsync(await RunMessageAsync(inbox => inbox.EnqueueAsync(shared, timeout.Token), timeout.Token), Client, timeout.Token);
+    }
+
+    /// <summary>The <c>workflow-runs</c> message <paramref name="enqueue"/> writes, as the trigger receives it: read back from the queue.</summary>
+    private async Task<QueueMessage> RunMessageAsync(Func<WorkflowRunInbox, Task> enqueue, CancellationToken cancellationToken)
     {
         var inbox = _services.GetRequiredService<WorkflowRunInbox>();
-        await inbox.EnqueueAsync(evt, cancellationToken);
+        await enqueue(inbox);
         QueueMessage queued = (await inbox.Queue.ReceiveMessageAsync(cancellationToken: cancellationToken)).Value
                               ?? throw new InvalidOperationException("the workflow-runs message did not arrive");
         await inbox.Queue.DeleteMessageAsync(queued.MessageId, queued.PopReceipt, cancellationToken); // the runtime's part after success
