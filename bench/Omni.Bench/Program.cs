@@ -28,7 +28,9 @@ var telegramRounds = Arg("--telegram-rounds", 3);
 var slackRounds = Arg("--slack-rounds", 3);
 var mixedMessages = Arg("--mixed-messages", Math.Max(messages / rounds, 300));
 var profileMessages = Arg("--profile-messages", Math.Max(messages / rounds, 300));
-var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
+// The last --output wins: scripts/bench.sh passes docs/benchmarks.md first, so `bash scripts/bench.sh --output other.md` writes other.md.
+var outputAt = Array.LastIndexOf(args, "--output");
+var output = outputAt >= 0 && outputAt + 1 < args.Length ? args[outputAt + 1] : "docs/benchmarks.md";
 
 var total = Stopwatch.StartNew();
 var ingest = await IngestBenchmark.RunAsync(messages, concurrency, rounds);
