@@ -74,7 +74,7 @@ public static class StandardWebhooksSignatures
 
         if (!TryDecode(publicKey, PublicKeyPrefix, out var key) || key.Length != 32)
         {
-            return WebhookAuthResult.Fail("the configured public key is not whpk_ followed by the base64 of an Ed25519 public key");
+            return WebhookAuthResult.Fail("the configured public key is not the base64 of a 32-byte Ed25519 public key (after an optional whpk_ prefix)");
         }
 
         var signed = Encoding.UTF8.GetBytes(webhookId!.Trim() + "." + webhookTimestamp!.Trim() + ".");

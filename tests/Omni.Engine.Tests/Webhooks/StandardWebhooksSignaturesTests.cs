@@ -117,7 +117,7 @@ public class StandardWebhooksSignaturesTests
 
         var result = StandardWebhooksSignatures.Verify(null, publicKey, Id, Timestamp, signature, Body, Now);
 
-        Assert.Equal((false, "the configured public key is not whpk_ followed by the base64 of an Ed25519 public key"),
+        Assert.Equal((false, "the configured public key is not the base64 of a 32-byte Ed25519 public key (after an optional whpk_ prefix)"),
             (result.IsAuthenticated, result.Reason));
     }
 
@@ -130,7 +130,7 @@ public class StandardWebhooksSignaturesTests
 
         var result = StandardWebhooksSignatures.Verify(null, publicKey, Id, Timestamp, signature, Body, Now);
 
-        Assert.Equal((false, "the configured public key is not whpk_ followed by the base64 of an Ed25519 public key"),
+        Assert.Equal((false, "the configured public key is not the base64 of a 32-byte Ed25519 public key (after an optional whpk_ prefix)"),
             (result.IsAuthenticated, result.Reason));
     }
 

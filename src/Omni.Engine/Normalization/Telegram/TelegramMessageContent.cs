@@ -27,7 +27,6 @@ internal sealed record TelegramMessageContent(
     string Detail,
     string? Text,
     TelegramMedia? Media,
-    bool IsCommand,
     IReadOnlyList<string> Mentions,
     IReadOnlyList<string> MentionUserIds)
 {
@@ -46,14 +45,13 @@ internal sealed record TelegramMessageContent(
         var caption = message.Str("caption");
         var (mentions, mentionIds) = ReadMentions(message, message.Str("text") is { } t ? (t, "entities") : (caption, "caption_entities"));
         TelegramMessageContent With(string type, string detail, string? text, TelegramMedia? media = null) =>
-            new(type, detail, text, media, false, mentions, mentionIds);
+            new(type, detail, text, media, mentions, mentionIds);
 
         if (message.Str("text") is { } text)
         {
             var isCommand = message.Arr("entities") is { } entities && entities.EnumerateArray().Any(e =>
                 e.Str("type") == "bot_command" && e.Int64("offset") == 0);
-            return new(isCommand ? ContentTypes.Command : ContentTypes.Text, isCommand ? "bot_command" : "text", text, null, isCommand,
-                mentions, mentionIds);
+            return new(isCommand ? ContentTypes.Command : ContentTypes.Text, isCommand ? "bot_command" : "text", text, null, mentions, mentionIds);
         }
 
         if (message.Arr("photo") is { } sizes && Largest(sizes) is { } photo)
