@@ -23,9 +23,9 @@ if (args.Contains("--smoke"))
 var messages = Arg("--messages", 3000);
 var concurrency = Arg("--concurrency", 16);
 var rounds = Arg("--rounds", 6);
-var discordRounds = Arg("--discord-rounds", 3);
-var telegramRounds = Arg("--telegram-rounds", 3);
-var slackRounds = Arg("--slack-rounds", 3);
+var discordRounds = Arg("--discord-rounds", 5);
+var telegramRounds = Arg("--telegram-rounds", 5);
+var slackRounds = Arg("--slack-rounds", 5);
 var mixedMessages = Arg("--mixed-messages", Math.Max(messages / rounds, 300));
 var profileMessages = Arg("--profile-messages", Math.Max(messages / rounds, 300));
 // The last --output wins: scripts/bench.sh passes docs/benchmarks.md first, so `bash scripts/bench.sh --output other.md` writes other.md.
