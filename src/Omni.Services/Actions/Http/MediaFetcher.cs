@@ -22,10 +22,14 @@ public static class MediaSources
 
     /// <summary>The Telegram Bot API's <c>getFile</c> and file download (<see cref="Connections.Telegram.TelegramMediaClient"/>).</summary>
     public const string Telegram = "telegram";
+
+    /// <summary>The Slack file's private URL, with the bot's token (<see cref="Connections.Slack.SlackMediaClient"/>).</summary>
+    public const string Slack = "slack";
 }
 
 /// <summary>
-/// Gets an event's media, trying in order:
+/// Gets an event's media. A Slack event's file is downloaded from its private URL with the bot's token
+/// (<see cref="Connections.Slack.SlackMediaClient"/>); for the others, trying in order:
 /// <list type="number">
 /// <item>its <c>media_url</c>, when that is an http(s) URL and not encrypted WhatsApp CDN media (<c>*.whatsapp.net</c>,
 /// <c>….enc</c>: those bytes are useless without the media key): HTTP GET;</item>
@@ -47,11 +51,18 @@ public sealed class MediaFetcher(IHttpClientFactory clients, RawArchive archive,
 
     private readonly EvolutionMediaClient _evolution = new(clients, time);
     private readonly Connections.Telegram.TelegramMediaClient _telegram = new(new Connections.Telegram.TelegramBotApi(clients, time));
+    private readonly Connections.Slack.SlackMediaClient _slack = new(clients, time);
 
     public async Task<MediaContent> FetchAsync(OmniEvent e, string actionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
         var missing = new List<string>(3);
+
+        // Slack: the file's private URL answers only the bot's token (a plain GET gets Slack's sign-in page).
+        if (string.Equals(e.Provider, Connections.Slack.SlackMediaClient.Provider, StringComparison.Ordinal))
+        {
+            return await SlackAsync(e, actionId, cancellationToken);
+        }
 
         // 1. A URL we can GET.
         if (UsableUrl(e, missing) is { } url)
@@ -154,6 +165,17 @@ public sealed class MediaFetcher(IHttpClientFactory clients, RawArchive archive,
         var name = Path.GetFileName(path);
         name = Path.GetExtension(name).Equals(".oga", StringComparison.OrdinalIgnoreCase) ? Path.ChangeExtension(name, ".ogg") : name;
         return Content(e, bytes, mediaType: null, name, MediaSources.Telegram);
+    }
+
+    private async Task<MediaContent> SlackAsync(OmniEvent e, string actionId, CancellationToken cancellationToken)
+    {
+        if (!options.Instances.TryGetValue(e.Instance, out var settings))
+        {
+            throw new PermanentActionException($"{actionId}: the instance '{e.Instance}' is not configured (Omni:Instances:{e.Instance}).");
+        }
+
+        var (bytes, mediaType) = await _slack.DownloadAsync(e, settings, MaxBytes, actionId, cancellationToken);
+        return Content(e, bytes, mediaType, suggestedName: null, MediaSources.Slack);
     }
 
     /// <summary>The instance's Evolution server, when the event came through one and it is configured; else why not.</summary>
