@@ -83,30 +83,16 @@ public class PreferredChannelRulesTests
         Assert.Equal("handles", Assert.Throws<ArgumentNullException>(() => PreferredChannelRules.Choose(Channels.Slack, [], null!)).ParamName);
     }
 
-    [Fact]
-    public void Choose_TwoWayExchangesCompletedAtTheSameTime_TheOrdinallyFirstInstanceWins()
+    [Theory]
+    [InlineData("demo-slack-b,demo-slack-a,demo-slack-c", "D0MOM,D0MOM,D0MOM", "demo-slack-a", "D0MOM")] // the ordinally first instance
+    [InlineData("demo-slack,demo-slack,demo-slack", "D0MOM2,D0MOM1,D0MOM3", "demo-slack", "D0MOM1")] // on one instance, the first conversation
+    public void Choose_TwoWayExchangesCompletedAtTheSameTime_TheOrdinallyFirstWins(string instances, string conversations, string instance, string conversation)
     {
-        var chosen = PreferredChannelRules.Choose(null,
-        [
-            Exchange(Channels.Slack, "demo-slack-b", "D0MOM", 10, 20),
-            Exchange(Channels.Slack, "demo-slack-a", "D0MOM", 10, 20),
-            Exchange(Channels.Slack, "demo-slack-c", "D0MOM", 10, 20),
-        ], [Slack]);
+        var exchanges = instances.Split(',').Zip(conversations.Split(','), (i, c) => Exchange(Channels.Slack, i, c, 10, 20)).ToList();
 
-        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.RecentExchange, "demo-slack-a", "D0MOM", T0.AddMinutes(10)), chosen);
-    }
+        var chosen = PreferredChannelRules.Choose(null, exchanges, [Slack]);
 
-    [Fact]
-    public void Choose_TwoWayExchangesOnOneInstanceCompletedAtTheSameTime_TheOrdinallyFirstConversationWins()
-    {
-        var chosen = PreferredChannelRules.Choose(null,
-        [
-            Exchange(Channels.Slack, "demo-slack", "D0MOM2", 10, 20),
-            Exchange(Channels.Slack, "demo-slack", "D0MOM1", 10, 20),
-            Exchange(Channels.Slack, "demo-slack", "D0MOM3", 10, 20),
-        ], [Slack]);
-
-        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.RecentExchange, "demo-slack", "D0MOM1", T0.AddMinutes(10)), chosen);
+        Assert.Equal(new PreferredChannel(Channels.Slack, PreferredChannel.RecentExchange, instance, conversation, T0.AddMinutes(10)), chosen);
     }
 
     [Fact]

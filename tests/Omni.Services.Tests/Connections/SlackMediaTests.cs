@@ -6,7 +6,6 @@ using Omni.Engine.Normalization.Slack;
 using Omni.Services.Actions;
 using Omni.Services.Actions.Http;
 using Omni.Services.Actions.Speech;
-using Omni.Services.Configuration;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -29,13 +28,7 @@ public sealed class SlackMediaTests(AzuriteFixture azurite)
 
     private static async Task<ActionsHost> StartAsync(AzuriteFixture azurite, string? token = Token)
     {
-        var host = await ActionsHost.StartAsync(azurite);
-        host.Services.GetRequiredService<OmniOptions>().Instances[Instance] = new InstanceOptions
-        {
-            Provider = "slack",
-            BotToken = token,
-            ApiBaseUrl = new Uri(host.Url + "/api/"),
-        };
+        var host = await ActionsHost.StartWithBotAsync(azurite, Instance, "slack", token, "/api/");
         host.Server.Given(Request.Create().WithPath(FilePath).UsingGet().WithHeader("Authorization", "Bearer " + Token))
             .AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "audio/mp4").WithBody(Clip));

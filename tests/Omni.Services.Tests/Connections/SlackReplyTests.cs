@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Omni.Engine.Events;
 using Omni.Services.Actions;
-using Omni.Services.Configuration;
 using Omni.Services.Connections;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
@@ -19,17 +18,8 @@ public sealed class SlackReplyTests(AzuriteFixture azurite)
     private const string PostMessagePath = "/api/chat.postMessage";
     private const string Channel = "C0CHANNEL1";
 
-    private static async Task<ActionsHost> StartAsync(AzuriteFixture azurite, string? token = Token)
-    {
-        var host = await ActionsHost.StartAsync(azurite);
-        host.Services.GetRequiredService<OmniOptions>().Instances[Instance] = new InstanceOptions
-        {
-            Provider = "slack",
-            BotToken = token,
-            ApiBaseUrl = new Uri(host.Url + "/api/"),
-        };
-        return host;
-    }
+    private static Task<ActionsHost> StartAsync(AzuriteFixture azurite, string? token = Token) =>
+        ActionsHost.StartWithBotAsync(azurite, Instance, "slack", token, "/api/");
 
     private static OmniEvent SlackEvent(string? threadTs = null) => ActionsHost.TextEvent("who's in tomorrow?") with
     {

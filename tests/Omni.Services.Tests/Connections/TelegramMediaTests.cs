@@ -4,7 +4,6 @@ using Omni.Engine.Events;
 using Omni.Services.Actions;
 using Omni.Services.Actions.Http;
 using Omni.Services.Actions.Speech;
-using Omni.Services.Configuration;
 using Omni.Services.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -19,17 +18,8 @@ public sealed class TelegramMediaTests(AzuriteFixture azurite)
     private const string Token = "7000000001:AAHtestTOKENtestTOKENtestTOKEN";
     private static readonly byte[] Voice = [0x4F, 0x67, 0x67, 0x53, 0x00, 0x02, 0x01, 0x02, 0x03];
 
-    private static async Task<ActionsHost> StartAsync(AzuriteFixture azurite)
-    {
-        var host = await ActionsHost.StartAsync(azurite);
-        host.Services.GetRequiredService<OmniOptions>().Instances[Instance] = new InstanceOptions
-        {
-            Provider = "telegram",
-            BotToken = Token,
-            ApiBaseUrl = new Uri(host.Url),
-        };
-        return host;
-    }
+    private static Task<ActionsHost> StartAsync(AzuriteFixture azurite) =>
+        ActionsHost.StartWithBotAsync(azurite, Instance, "telegram", Token);
 
     /// <summary>A voice note as the Telegram normalizer makes it: no media_url, the file id in provider_metadata.media.</summary>
     private static OmniEvent VoiceNote() => ActionsHost.TextEvent() with

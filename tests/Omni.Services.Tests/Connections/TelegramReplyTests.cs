@@ -19,17 +19,8 @@ public sealed class TelegramReplyTests(AzuriteFixture azurite)
     private const string SendMessagePath = "/bot" + Token + "/sendMessage";
     private const string Chat = "-1001234567890";
 
-    private static async Task<ActionsHost> StartAsync(AzuriteFixture azurite, string? token = Token)
-    {
-        var host = await ActionsHost.StartAsync(azurite);
-        host.Services.GetRequiredService<OmniOptions>().Instances[Instance] = new InstanceOptions
-        {
-            Provider = "telegram",
-            BotToken = token,
-            ApiBaseUrl = new Uri(host.Url),
-        };
-        return host;
-    }
+    private static Task<ActionsHost> StartAsync(AzuriteFixture azurite, string? token = Token) =>
+        ActionsHost.StartWithBotAsync(azurite, Instance, "telegram", token);
 
     private static OmniEvent TelegramEvent(string? threadId = null) => ActionsHost.TextEvent("Quem vem amanhã?") with
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Omni.Engine.Events;
 using Omni.Services.Actions;
+using Omni.Services.Configuration;
 using Omni.Services.Storage;
 using WireMock.Server;
 
@@ -38,6 +39,22 @@ public sealed class ActionsHost : IAsyncDisposable
     public WireMockServer Server { get; }
 
     public string Url => Server.Urls[0];
+
+    /// <summary>
+    /// Starts a host with one bot connection (Slack, Telegram) whose API is this host's WireMock server, at
+    /// <paramref name="apiPath"/> under its URL.
+    /// </summary>
+    public static async Task<ActionsHost> StartWithBotAsync(AzuriteFixture azurite, string instance, string provider, string? botToken, string apiPath = "")
+    {
+        var host = await StartAsync(azurite);
+        host.Services.GetRequiredService<OmniOptions>().Instances[instance] = new InstanceOptions
+        {
+            Provider = provider,
+            BotToken = botToken,
+            ApiBaseUrl = new Uri(host.Url + apiPath),
+        };
+        return host;
+    }
 
     public RecordingDelays Delays { get; }
 
