@@ -48,72 +48,17 @@ internal sealed class EventCommits(OmniStorage storage, IReadOnlyList<IEventAggr
     /// <summary>Entities a group's events may take: the transaction limit less one aggregate row per event and aggregate.</summary>
     private const long MaxGroupBytes = TableLimits.MaxTransactionBytes / 2; // the other half is left to aggregate rows and overhead
 
-    private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
+    private GroupSender<PendingEvent>? _sender;
+
+    /// <summary>One per instance of this class (made on first use: it calls this instance's methods).</summary>
+    private GroupSender<PendingEvent> Sender => LazyInitializer.EnsureInitialized(ref _sender,
+        () => new GroupSender<PendingEvent>(TakeGroup, CommitGroupAsync, (p, ex) => p.Result.TrySetException(ex)));
 
     /// <summary>Commits <paramref name="pending"/> with whatever else is waiting for its partition; true when it is new.</summary>
     public Task<bool> CommitAsync(PendingEvent pending, CancellationToken cancellationToken)
     {
-        PartitionQueue queue;
-        bool start;
-        lock (_queues)
-        {
-            if (!_queues.TryGetValue(pending.Partition, out queue!))
-            {
-                queue = new PartitionQueue(pending.Partition);
-                _queues.Add(pending.Partition, queue);
-            }
-
-            queue.Waiting.Add(pending);
-            start = !queue.Draining;
-            queue.Draining = true;
-        }
-
-        if (start)
-        {
-            // The drain is not the caller's: one caller giving up must not stop the events of others behind it.
-            _ = Task.Run(() => DrainAsync(queue), CancellationToken.None);
-        }
-
+        Sender.Add(pending.Partition, pending);
         return pending.Result.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task DrainAsync(PartitionQueue queue)
-    {
-        try
-        {
-            while (true)
-            {
-                List<PendingEvent> group;
-                lock (_queues)
-                {
-                    if (queue.Waiting.Count == 0)
-                    {
-                        queue.Draining = false;
-                        _queues.Remove(queue.Partition);
-                        return;
-                    }
-
-                    group = TakeGroup(queue.Waiting);
-                }
-
-                await CommitGroupAsync(queue.Partition, group);
-            }
-        }
-#pragma warning disable CA1031 // A bug here must not leave the partition's events waiting forever: they fail, their hosts retry.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            List<PendingEvent> stranded;
-            lock (_queues)
-            {
-                stranded = [.. queue.Waiting];
-                queue.Waiting.Clear();
-                queue.Draining = false;
-                _queues.Remove(queue.Partition);
-            }
-
-            stranded.ForEach(p => p.Result.TrySetException(ex));
-        }
     }
 
     /// <summary>
@@ -289,13 +234,4 @@ internal sealed class EventCommits(OmniStorage storage, IReadOnlyList<IEventAggr
 
     private async Task<bool> ExistsAsync(string partition, string eventId) =>
         (await storage.Events.GetEntityIfExistsAsync<TableEntity>(partition, EventStore.CanonicalRowKey(eventId), ["RowKey"], CancellationToken.None)).HasValue;
-
-    private sealed class PartitionQueue(string partition)
-    {
-        public string Partition { get; } = partition;
-
-        public List<PendingEvent> Waiting { get; } = [];
-
-        public bool Draining { get; set; }
-    }
 }

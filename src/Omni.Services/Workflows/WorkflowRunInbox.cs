@@ -43,7 +43,7 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
     /// <summary>Characters of event ids one message carries at most (ids are up to <see cref="EventLimits.MaxIdChars"/> long).</summary>
     private const int MaxIdCharsPerMessage = 24_000;
 
-    private readonly Dictionary<string, List<Waiting>> _waiting = new(StringComparer.Ordinal);
+    private GroupSender<Waiting>? _sender;
     private volatile bool _ready;
 
     public QueueClient Queue { get; } = storage.Queues.GetQueueClient(storage.Names.WorkflowRunsQueue);
@@ -68,25 +68,8 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
     {
         ArgumentNullException.ThrowIfNull(evt);
         var waiting = new Waiting(evt.EventId);
-        bool send;
-        lock (_waiting)
-        {
-            send = !_waiting.TryGetValue(evt.Instance, out var queue);
-            if (send)
-            {
-                queue = [];
-                _waiting.Add(evt.Instance, queue);
-            }
-
-            queue!.Add(waiting);
-        }
-
-        if (send)
-        {
-            // The sending is not the caller's: one caller giving up must not strand the events of others behind it.
-            _ = Task.Run(() => SendWaitingAsync(evt.Instance), CancellationToken.None);
-        }
-
+        LazyInitializer.EnsureInitialized(ref _sender, () => new GroupSender<Waiting>(TakeGroup, SendGroupAsync, (w, ex) => w.Sent.TrySetException(ex)))
+            .Add(evt.Instance, waiting);
         return waiting.Sent.Task.WaitAsync(cancellationToken);
     }
 
@@ -115,39 +98,20 @@ public sealed class WorkflowRunInbox(OmniStorage storage, WorkflowStore? workflo
         }
     }
 
-    /// <summary>
-    /// Sends the instance's waiting events, as many as fit a message at a time, until none is left. While a message is in
-    /// flight, new events of the instance wait in the list and go in the next one.
-    /// </summary>
-    private async Task SendWaitingAsync(string instance)
+    /// <summary>One message naming the group's events; each caller learns when it is stored, or why not.</summary>
+    private async Task SendGroupAsync(string instance, List<Waiting> group)
     {
-        while (true)
+        var ids = group.Select(w => w.EventId).Distinct(StringComparer.Ordinal).ToList();
+        try
         {
-            List<Waiting> group;
-            lock (_waiting)
-            {
-                var queue = _waiting[instance];
-                if (queue.Count == 0)
-                {
-                    _waiting.Remove(instance);
-                    return;
-                }
-
-                group = TakeGroup(queue);
-            }
-
-            var ids = group.Select(w => w.EventId).Distinct(StringComparer.Ordinal).ToList();
-            try
-            {
-                await EnqueueAsync(new WorkflowRunMessage(instance, ids[0]) { EventIds = ids.Count > 1 ? ids : null }, CancellationToken.None);
-                group.ForEach(w => w.Sent.TrySetResult());
-            }
+            await EnqueueAsync(new WorkflowRunMessage(instance, ids[0]) { EventIds = ids.Count > 1 ? ids : null }, CancellationToken.None);
+            group.ForEach(w => w.Sent.TrySetResult());
+        }
 #pragma warning disable CA1031 // The failure is each waiting caller's: its ingest message is retried and enqueues again.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                group.ForEach(w => w.Sent.TrySetException(ex));
-            }
+        {
+            group.ForEach(w => w.Sent.TrySetException(ex));
         }
     }
 

@@ -128,27 +128,33 @@ public sealed class MediaFetcher(IHttpClientFactory clients, RawArchive archive,
 
     private async Task<MediaContent> GetAsync(OmniEvent e, Uri url, string actionId, CancellationToken cancellationToken)
     {
+        var what = $"{actionId}: GET media";
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = await ProviderHttp.SendAsync(clients.CreateClient(ActionHttpClients.Media), request, $"{actionId}: GET media",
-            Timeout, time, cancellationToken);
-        if (response.Content.Headers.ContentLength > MaxBytes)
+        using var response = await ProviderHttp.SendAsync(clients.CreateClient(ActionHttpClients.Media), request, what, Timeout, time, cancellationToken);
+        var bytes = await ReadBodyAsync(response, MaxBytes, what, cancellationToken);
+        var fromUrl = Path.GetFileName(url.AbsolutePath);
+        return Content(e, bytes, response.Content.Headers.ContentType?.MediaType, Path.HasExtension(fromUrl) ? fromUrl : null, MediaSources.MediaUrl);
+    }
+
+    /// <summary>
+    /// A downloaded file's body, at most <paramref name="maxBytes"/> (refused by its Content-Length before reading when it
+    /// says so), never empty; anything else is a permanent failure named by <paramref name="what"/>. Every HTTP source uses it.
+    /// </summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, long maxBytes, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.Content.Headers.ContentLength > maxBytes)
         {
-            throw new PermanentActionException($"{actionId}: the media is {response.Content.Headers.ContentLength} bytes, more than {MaxBytes}.");
+            throw new PermanentActionException($"{what}: the file is {response.Content.Headers.ContentLength} bytes, more than {maxBytes}.");
         }
 
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (bytes.Length == 0)
+        return bytes.Length switch
         {
-            throw new PermanentActionException($"{actionId}: media_url answered an empty body.");
-        }
-
-        if (bytes.Length > MaxBytes)
-        {
-            throw new PermanentActionException($"{actionId}: the media is {bytes.Length} bytes, more than {MaxBytes}.");
-        }
-
-        var fromUrl = Path.GetFileName(url.AbsolutePath);
-        return Content(e, bytes, response.Content.Headers.ContentType?.MediaType, Path.HasExtension(fromUrl) ? fromUrl : null, MediaSources.MediaUrl);
+            0 => throw new PermanentActionException($"{what}: an empty body."),
+            _ when bytes.Length > maxBytes => throw new PermanentActionException($"{what}: the file is {bytes.Length} bytes, more than {maxBytes}."),
+            _ => bytes,
+        };
     }
 
     private async Task<MediaContent> TelegramAsync(OmniEvent e, string actionId, CancellationToken cancellationToken)

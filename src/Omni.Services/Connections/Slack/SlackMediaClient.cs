@@ -54,18 +54,7 @@ public sealed class SlackMediaClient(IHttpClientFactory clients, TimeProvider ti
                 $"{what}: Slack answered a web page instead of the file: the bot token needs the files:read scope, and the file must be shared where the bot is.");
         }
 
-        if (response.Content.Headers.ContentLength > maxBytes)
-        {
-            throw new PermanentActionException($"{what}: the file is {response.Content.Headers.ContentLength} bytes, more than {maxBytes}.");
-        }
-
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return bytes.Length switch
-        {
-            0 => throw new PermanentActionException($"{what}: Slack answered an empty body."),
-            _ when bytes.Length > maxBytes => throw new PermanentActionException($"{what}: the file is {bytes.Length} bytes, more than {maxBytes}."),
-            _ => (bytes, mediaType),
-        };
+        return (await MediaFetcher.ReadBodyAsync(response, maxBytes, what, cancellationToken), mediaType);
     }
 
     /// <summary>Slack's own hosts, or the configured API base's host (never an arbitrary URL a payload names).</summary>

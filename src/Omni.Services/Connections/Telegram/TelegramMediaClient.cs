@@ -46,12 +46,6 @@ public sealed class TelegramMediaClient(TelegramBotApi api)
             throw await ProviderHttp.FailureAsync(response, what, TimeProvider.System, cancellationToken);
         }
 
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return bytes.Length switch
-        {
-            0 => throw new PermanentActionException($"{what}: an empty body."),
-            _ when bytes.Length > maxBytes => throw new PermanentActionException($"{what}: the file is {bytes.Length} bytes, more than {maxBytes}."),
-            _ => (bytes, path),
-        };
+        return (await MediaFetcher.ReadBodyAsync(response, maxBytes, what, cancellationToken), path);
     }
 }
